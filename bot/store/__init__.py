@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy Core over SQLite (default) or PostgreSQL (by DATABASE_URL)."""
