@@ -1,0 +1,384 @@
+"""Repository functions over the shared schema. Every query is scoped by team_id.
+
+Nothing here accepts message text: the records carry IDs, timestamps, scores and cue names
+(DESIGN.md invariant 2), so text cannot reach the database by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.store.engine import make_engine
+from bot.store.migrations import migrate
+from bot.store.schema import messages, mutes, nudges, user_settings
+
+OUTCOMES = ("none", "used", "more", "not_helpful", "muted")
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back naive; everything Kindly stores is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    team_id: str
+    event_id: str
+    channel_id: str
+    thread_ts: str
+    ts: str
+    user_id: str
+    role: str  # "customer" | "agent"
+    frustration: float
+    curtness: float
+    warmth: float
+    compound: float
+    cues: tuple[str, ...]
+    judgeable: bool
+    frustrated: bool
+    curt: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadSummary:
+    """What the thread so far says, without any text: who helped, who waits, how upset."""
+
+    agents: tuple[str, ...]  # agents who wrote in the thread, first to join first
+    unanswered: int  # customer messages since the last agent reply
+    first_unanswered_at: datetime | None
+    last_customer_frustration: float | None
+    last_customer_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeRecord:
+    id: int
+    team_id: str
+    channel_id: str
+    thread_ts: str
+    message_ts: str
+    target_user_id: str
+    kind: str
+    phrase_ids: tuple[str, ...]
+    cues: tuple[str, ...]
+    sent_at: datetime
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeekStats:
+    received: int
+    used: int
+    more: int
+    not_helpful: int
+    muted: int
+
+    @property
+    def dismissed(self) -> int:
+        return self.not_helpful + self.muted
+
+
+def _join(items: Iterable[str]) -> str:
+    return ",".join(items)[:512]
+
+
+def _split(raw: str | None) -> tuple[str, ...]:
+    return tuple(part for part in (raw or "").split(",") if part)
+
+
+class Store:
+    """The app's persistence; one instance per process, safe to share between threads."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect and bring the schema up to date (created on first start)."""
+        engine = make_engine(url)
+        migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # messages -------------------------------------------------------------------------------
+
+    def record_message(self, rec: MessageRecord) -> bool:
+        """Insert one scored message. False means this event_id was already handled (a retry)."""
+        values = {
+            "team_id": rec.team_id,
+            "event_id": rec.event_id,
+            "channel_id": rec.channel_id,
+            "thread_ts": rec.thread_ts,
+            "ts": rec.ts,
+            "user_id": rec.user_id,
+            "role": rec.role,
+            "frustration": rec.frustration,
+            "curtness": rec.curtness,
+            "warmth": rec.warmth,
+            "compound": rec.compound,
+            "cues": _join(rec.cues),
+            "judgeable": rec.judgeable,
+            "frustrated": rec.frustrated,
+            "curt": rec.curt,
+            "created_at": rec.created_at,
+        }
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(messages).values(**values))
+        except IntegrityError:
+            return False
+        return True
+
+    def thread_summary(self, team_id: str, channel_id: str, thread_ts: str, before_ts: str) -> ThreadSummary:
+        """Summarise the thread up to (not including) the message at `before_ts`."""
+        query = (
+            select(messages.c.user_id, messages.c.role, messages.c.frustration, messages.c.created_at)
+            .where(
+                messages.c.team_id == team_id,
+                messages.c.channel_id == channel_id,
+                messages.c.thread_ts == thread_ts,
+                messages.c.ts != before_ts,
+            )
+            .order_by(messages.c.created_at, messages.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        agents: list[str] = []
+        unanswered = 0
+        first_unanswered: datetime | None = None
+        last_frustration: float | None = None
+        last_customer: str | None = None
+        for user_id, role, frustration, created_at in rows:
+            if role == "agent":
+                if user_id not in agents:
+                    agents.append(user_id)
+                unanswered, first_unanswered = 0, None
+            else:
+                unanswered += 1
+                first_unanswered = first_unanswered or _aware(created_at)
+                last_frustration, last_customer = float(frustration), user_id
+        return ThreadSummary(tuple(agents), unanswered, first_unanswered, last_frustration, last_customer)
+
+    def recent_channel_agents(self, team_id: str, channel_id: str, limit: int) -> list[str]:
+        """Agents who spoke in the channel, most recent first (who is likely around to help)."""
+        query = (
+            select(messages.c.user_id, func.max(messages.c.created_at).label("last"))
+            .where(
+                messages.c.team_id == team_id, messages.c.channel_id == channel_id, messages.c.role == "agent"
+            )
+            .group_by(messages.c.user_id)
+            .order_by(func.max(messages.c.created_at).desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [row.user_id for row in conn.execute(query)]
+
+    # nudges ---------------------------------------------------------------------------------
+
+    def add_nudge(
+        self,
+        *,
+        team_id: str,
+        channel_id: str,
+        thread_ts: str,
+        message_ts: str,
+        target_user_id: str,
+        kind: str,
+        phrase_ids: Iterable[str],
+        cues: Iterable[str],
+        sent_at: datetime,
+    ) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                insert(nudges).values(
+                    team_id=team_id,
+                    channel_id=channel_id,
+                    thread_ts=thread_ts,
+                    message_ts=message_ts,
+                    target_user_id=target_user_id,
+                    kind=kind,
+                    phrase_ids=_join(phrase_ids),
+                    cues=_join(cues),
+                    sent_at=sent_at,
+                    outcome="none",
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def delete_nudge(self, nudge_id: int) -> None:
+        """Forget a nudge Slack refused to deliver, so stats and cooldowns only count real ones."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(nudges).where(nudges.c.id == nudge_id))
+
+    def get_nudge(self, team_id: str, nudge_id: int) -> NudgeRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(nudges).where(nudges.c.id == nudge_id, nudges.c.team_id == team_id)
+            ).first()
+        if row is None:
+            return None
+        return NudgeRecord(
+            id=row.id,
+            team_id=row.team_id,
+            channel_id=row.channel_id,
+            thread_ts=row.thread_ts,
+            message_ts=row.message_ts,
+            target_user_id=row.target_user_id,
+            kind=row.kind,
+            phrase_ids=_split(row.phrase_ids),
+            cues=_split(row.cues),
+            sent_at=_aware(row.sent_at) or row.sent_at,
+            outcome=row.outcome,
+        )
+
+    def add_phrase_ids(self, team_id: str, nudge_id: int, phrase_ids: Iterable[str]) -> None:
+        """Remember phrases shown after "More", so the next "More" shows new ones."""
+        nudge = self.get_nudge(team_id, nudge_id)
+        if nudge is None:
+            return
+        merged = list(dict.fromkeys([*nudge.phrase_ids, *phrase_ids]))
+        with self.engine.begin() as conn:
+            conn.execute(update(nudges).where(nudges.c.id == nudge_id).values(phrase_ids=_join(merged)))
+
+    def last_nudge_at(self, team_id: str, user_id: str, channel_id: str, thread_ts: str) -> datetime | None:
+        query = select(func.max(nudges.c.sent_at)).where(
+            nudges.c.team_id == team_id,
+            nudges.c.target_user_id == user_id,
+            nudges.c.channel_id == channel_id,
+            nudges.c.thread_ts == thread_ts,
+        )
+        with self.engine.connect() as conn:
+            return _aware(conn.execute(query).scalar())
+
+    def set_outcome(
+        self,
+        team_id: str,
+        nudge_id: int,
+        user_id: str,
+        outcome: str,
+        now: datetime,
+        phrase_id: str | None = None,
+    ) -> bool:
+        """Record what the agent did with a nudge; only the nudge's own target can."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        values: dict[str, object] = {"outcome": outcome, "outcome_at": now}
+        if phrase_id:
+            values["phrase_used"] = phrase_id[:64]
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(nudges)
+                .where(
+                    nudges.c.id == nudge_id, nudges.c.team_id == team_id, nudges.c.target_user_id == user_id
+                )
+                .values(**values)
+            )
+        return bool(result.rowcount)
+
+    def week_stats(self, team_id: str, user_id: str, now: datetime) -> WeekStats:
+        since = now - timedelta(days=7)
+        query = (
+            select(nudges.c.outcome, func.count())
+            .where(nudges.c.team_id == team_id, nudges.c.target_user_id == user_id, nudges.c.sent_at >= since)
+            .group_by(nudges.c.outcome)
+        )
+        with self.engine.connect() as conn:
+            counts = {outcome: int(n) for outcome, n in conn.execute(query)}
+        return WeekStats(
+            received=sum(counts.values()),
+            used=counts.get("used", 0),
+            more=counts.get("more", 0),
+            not_helpful=counts.get("not_helpful", 0),
+            muted=counts.get("muted", 0),
+        )
+
+    # mutes and settings -----------------------------------------------------------------------
+
+    def mute_thread(self, team_id: str, user_id: str, channel_id: str, thread_ts: str, now: datetime) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(mutes).values(
+                    team_id=team_id,
+                    user_id=user_id,
+                    channel_id=channel_id,
+                    thread_ts=thread_ts,
+                    created_at=now,
+                )
+            )
+
+    def mute_all(self, team_id: str, user_id: str, until: datetime | None, now: datetime) -> None:
+        """Silence every nudge for the user until `until` (None: until they unmute)."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(mutes).values(team_id=team_id, user_id=user_id, until=until, created_at=now))
+
+    def unmute(self, team_id: str, user_id: str) -> int:
+        """Lift the user's time mutes (thread mutes stay: the agent chose them per thread)."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                delete(mutes).where(
+                    mutes.c.team_id == team_id, mutes.c.user_id == user_id, mutes.c.thread_ts.is_(None)
+                )
+            )
+        return int(result.rowcount or 0)
+
+    def muted_until(self, team_id: str, user_id: str, now: datetime) -> datetime | bool | None:
+        """False if not muted overall; None if muted until unmuted; else the end of the mute."""
+        query = select(mutes.c.until).where(
+            mutes.c.team_id == team_id,
+            mutes.c.user_id == user_id,
+            mutes.c.thread_ts.is_(None),
+            or_(mutes.c.until.is_(None), mutes.c.until > now),
+        )
+        with self.engine.connect() as conn:
+            rows = [_aware(row.until) for row in conn.execute(query)]
+        if not rows:
+            return False
+        if any(until is None for until in rows):
+            return None
+        return max(until for until in rows if until is not None)
+
+    def is_muted(self, team_id: str, user_id: str, channel_id: str, thread_ts: str, now: datetime) -> bool:
+        query = select(func.count()).where(
+            mutes.c.team_id == team_id,
+            mutes.c.user_id == user_id,
+            or_(
+                and_(mutes.c.channel_id == channel_id, mutes.c.thread_ts == thread_ts),
+                and_(mutes.c.thread_ts.is_(None), or_(mutes.c.until.is_(None), mutes.c.until > now)),
+            ),
+        )
+        with self.engine.connect() as conn:
+            return bool(conn.execute(query).scalar())
+
+    def nudges_enabled(self, team_id: str, user_id: str) -> bool:
+        query = select(user_settings.c.nudges_enabled).where(
+            user_settings.c.team_id == team_id, user_settings.c.user_id == user_id
+        )
+        with self.engine.connect() as conn:
+            value = conn.execute(query).scalar()
+        return True if value is None else bool(value)
+
+    def set_nudges_enabled(self, team_id: str, user_id: str, enabled: bool, now: datetime) -> None:
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(user_settings)
+                .where(user_settings.c.team_id == team_id, user_settings.c.user_id == user_id)
+                .values(nudges_enabled=enabled, updated_at=now)
+            ).rowcount
+            if not changed:
+                conn.execute(
+                    insert(user_settings).values(
+                        team_id=team_id, user_id=user_id, nudges_enabled=enabled, updated_at=now
+                    )
+                )
