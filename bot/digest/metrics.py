@@ -168,9 +168,7 @@ def _thread_rows(team_id: str, window: WeekWindow) -> Any:
             func.min(case((w_customer, w.created_at))).label("first_cust"),
             func.max(w.last_cust).label("last_cust"),
             func.min(w.first_frus).label("first_frus"),
-            func.max(_flag(and_(w_customer, w.created_at == w.last_cust, _is(w.frustrated)))).label(
-                "last_frus"
-            ),
+            func.max(_flag(and_(w_customer, w.created_at == w.last_cust, _is(w.frustrated)))).label("last_frus"),
             func.sum(_flag(w_agent_curt)).label("curt"),
             func.sum(_flag(and_(w_agent_curt, w.created_at > w.first_frus))).label("curt_frus"),
         )
@@ -261,18 +259,14 @@ def _aggregates(r: Any, rn: Any, n: Any, rnf: Any, nf: Any) -> list[Any]:
     for day in range(7):
         cols.append(func.coalesce(func.sum(_flag(and_(frus, r.frus_day == day))), 0).label(f"fd{day}"))
     for day in range(7):
-        cols.append(
-            func.coalesce(func.sum(_flag(and_(r.recovered == 1, r.last_day == day))), 0).label(f"rd{day}")
-        )
+        cols.append(func.coalesce(func.sum(_flag(and_(r.recovered == 1, r.last_day == day))), 0).label(f"rd{day}"))
     return cols
 
 
 def _thread_figures(conn: Connection, team_id: str, window: WeekWindow) -> dict[str, dict[str, Any]]:
     """Counts, timings and daily series per channel plus the team row, in one statement."""
     r = _ranked(_thread_rows(team_id, window)).c
-    per_channel = select(
-        r.channel_id.label("scope"), *_aggregates(r, r.rn_c, r.n_c, r.rn_cf, r.n_cf)
-    ).group_by(r.channel_id)
+    per_channel = select(r.channel_id.label("scope"), *_aggregates(r, r.rn_c, r.n_c, r.rn_cf, r.n_cf)).group_by(r.channel_id)
     team = select(literal(TEAM, String).label("scope"), *_aggregates(r, r.rn_t, r.n_t, r.rn_tf, r.n_tf))
     rows = conn.execute(union_all(per_channel, team)).mappings().all()
     return {row["scope"]: dict(row) for row in rows}
@@ -343,14 +337,9 @@ def _load(conn: Connection, team_id: str, window: WeekWindow) -> tuple[list[Agen
     m = messages.c
     in_week = (m.team_id == team_id, m.created_at >= window.start, m.created_at < window.end)
     frus_threads = (
-        select(m.channel_id, m.thread_ts)
-        .where(*in_week, m.role == "customer", _is(m.frustrated))
-        .distinct()
-        .cte("ft")
+        select(m.channel_id, m.thread_ts).where(*in_week, m.role == "customer", _is(m.frustrated)).distinct().cte("ft")
     )
-    agent_threads = (
-        select(m.user_id, m.channel_id, m.thread_ts).where(*in_week, m.role == "agent").distinct().cte("at")
-    )
+    agent_threads = select(m.user_id, m.channel_id, m.thread_ts).where(*in_week, m.role == "agent").distinct().cte("at")
     per_agent = (
         select(
             agent_threads.c.user_id,
@@ -392,9 +381,7 @@ def _load(conn: Connection, team_id: str, window: WeekWindow) -> tuple[list[Agen
 
 def _seen(conn: Connection, team_id: str) -> tuple[datetime | None, datetime | None]:
     m = messages.c
-    first, last = conn.execute(
-        select(func.min(m.created_at), func.max(m.created_at)).where(m.team_id == team_id)
-    ).one()
+    first, last = conn.execute(select(func.min(m.created_at), func.max(m.created_at)).where(m.team_id == team_id)).one()
     return (to_utc(first) if first else None, to_utc(last) if last else None)
 
 

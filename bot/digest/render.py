@@ -68,8 +68,7 @@ def _figures(d: Digest) -> list[tuple[str, str]]:
         ("Customer messages", str(team.customer_messages)),
         (
             "Threads",
-            f"{team.threads}, {team.frustrated_threads} with a frustrated customer "
-            f"({percent(team.frustrated_share)})",
+            f"{team.threads}, {team.frustrated_threads} with a frustrated customer ({percent(team.frustrated_share)})",
         ),
         (
             "Recovered",

@@ -144,8 +144,7 @@ def changes(d: Digest) -> list[str]:
         f"Recovered frustrated threads: {_share_change(now.recovery_share, before.recovery_share)}",
         "Median first reply, frustrated threads: "
         f"{_time_change(now.response_frustrated.median, before.response_frustrated.median)}",
-        "Curt replies to frustrated customers: "
-        f"{_count_change(now.curt_to_frustrated, before.curt_to_frustrated)}",
+        f"Curt replies to frustrated customers: {_count_change(now.curt_to_frustrated, before.curt_to_frustrated)}",
     ]
 
 
