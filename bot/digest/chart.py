@@ -10,6 +10,7 @@ import io
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bot.digest.report import Digest
 
@@ -28,7 +29,9 @@ def chart_png(d: Digest) -> bytes:
     ax.bar([x + 0.2 for x in xs], team.recovered_by_day, width=0.4, label="recovered", color="#2b8a3e")
     ax.set_xticks(list(xs), days)
     ax.set_ylabel("threads")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    peak = max((*team.frustrated_by_day, *team.recovered_by_day, 1))
+    ax.set_ylim(0, peak * 1.3)  # headroom so the legend never covers a bar
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"Frustrated vs recovered threads, {d.iso_week} ({d.tz})")
     if d.current.has_data:
         ax.legend(loc="upper right", frameon=False)
