@@ -21,6 +21,8 @@ CUE_ADVICE = {
     "repeated_contact": "customers had to write again; owning the follow-up in the first reply can help",
     "outage": "a pinned status link and a shared outage reply can keep answers quick and consistent",
     "billing": "a short billing escalation path can help agents resolve money worries in one reply",
+    "account_access": "a clear account-recovery reply and owner can shorten lock-out threads",
+    "escalation_threat": "customers asked for escalation; a named owner and a time for the next update calm that",
 }
 
 
