@@ -1,8 +1,8 @@
 """The curated phrasebank: YAML under `phrasebank/`, validated on load, merged with a team's folder.
 
-    pb = load_phrasebank(settings.phrasebank_dir)
-    for phrase in pb.suggest("refund is late", k=3):
-        print(render(phrase, name="Sam"))
+pb = load_phrasebank(settings.phrasebank_dir)
+for phrase in pb.suggest("refund is late", k=3):
+    print(render(phrase, name="Sam"))
 """
 
 from bot.phrasebank.bank import Phrasebank, clear_cache, load_phrasebank, render

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.phrasebank.loader import load_entries
 from bot.phrasebank.matching import Index, Query, combine, query_from_cues, query_from_text
+from bot.phrasebank.replace import Replacer
 from bot.phrasebank.schema import INTENTS, PLACEHOLDER_RE, SITUATIONS, Phrase, Replacement
 
 if TYPE_CHECKING:
@@ -50,6 +51,11 @@ class Phrasebank:
     def _default_key(self, n: int) -> tuple[int, str]:
         return (0 if "general" in self.phrases[n].situations else 1, self.phrases[n].id)
 
+    @cached_property
+    def replacer(self) -> Replacer:
+        """The curt-phrasing matcher, compiled on first use."""
+        return Replacer(self.replacements)
+
     def __len__(self) -> int:
         return len(self.phrases)
 
@@ -71,12 +77,14 @@ class Phrasebank:
         *,
         text: str | None = None,
         intents: Collection[str] | None = None,
+        situations: Collection[str] | None = None,
         auto_only: bool = False,
         exclude: Iterable[str] = (),
     ) -> list[Phrase]:
         """Up to `k` phrases for a situation described in words, or for an analysed customer message.
 
-        `text` adds the message's words to an Analysis query. The pick favours different
+        `text` adds the message's words to an Analysis query; `intents`, `situations` and
+        `auto_only` (phrases the rewriter may add unasked) narrow the choice. The pick favours different
         intents (acknowledge, then a next step, then a follow-up) over several of one kind, and
         the result is ordered the way a reply reads: feelings, action, what happens after.
         Ties break on id, so the same query always gives the same answer.
@@ -90,6 +98,8 @@ class Phrasebank:
             p = self.phrases[n]
             if p.id in excluded or (intents is not None and p.intent not in intents):
                 return False
+            if situations is not None and not any(s in situations for s in p.situations):
+                return False
             return not (auto_only and (not p.auto or p.placeholders))
 
         ranked = sorted((n for n in scores if allowed(n)), key=lambda n: (-scores[n], self.phrases[n].id))
@@ -99,6 +109,10 @@ class Phrasebank:
         picked = self._diverse(ranked[: max(40, 4 * k)], scores, k)
         picked.sort(key=lambda n: self.phrases[n].role)
         return [self.phrases[n] for n in picked]
+
+    def detect(self, query: str | Analysis, text: str | None = None) -> dict[str, float]:
+        """The situations a query points at, with weights (empty when it names none)."""
+        return dict(self._query(query, text).situations)
 
     def _query(self, query: str | Analysis, text: str | None) -> Query:
         if isinstance(query, str):

@@ -60,9 +60,7 @@ def _read_yaml(path: Path, name: str, problems: list[Problem]) -> dict[str, Any]
         return None
     unknown = [k for k in data if k not in TOP_LEVEL_KEYS]
     if unknown:
-        problems.append(
-            Problem(name, None, f"unknown top-level key {unknown[0]!r} (use {', '.join(TOP_LEVEL_KEYS)})")
-        )
+        problems.append(Problem(name, None, f"unknown top-level key {unknown[0]!r} (use {', '.join(TOP_LEVEL_KEYS)})"))
     return data
 
 

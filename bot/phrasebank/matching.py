@@ -18,7 +18,7 @@ _SUFFIXES = ("ing", "ed", "ly", "es", "s")
 STOPWORDS = frozenset(
     "a an the and or but if of to in on at for from by with about as is are was were be been being am do does "
     "did i me my we our us you your it its this that these those there here so than then too very can could "
-    "would should will shall may might must have has had just not no yes what which who whom how when where "
+    "would should will shall may might must have has had just not yes what which who whom how when where "
     "why all any some up out into over also get got let s t ll re ve d m".split()
 )
 
@@ -65,8 +65,7 @@ SITUATION_WORDS = _stem_map(
         "cannot sporadic occasionally inconsistent bug glitch",
         "billing": "refund refunds billing bill billed charge charged charges invoice invoices payment "
         "paid pay money card subscription price pricing overcharged credit receipt renewal",
-        "missing_feature": "feature features roadmap request requested missing support supported wish "
-        "option integration export add ability",
+        "missing_feature": "feature features roadmap request requested missing support supported wish integration ability",
         "customer_mistake": "mistake mistakes accidentally accident deleted deleting wrong oops typo "
         "misconfigured misunderstood fault undo removed overwrote",
         "account_access": "password login log sign signin locked lockout access account 2fa mfa hacked "
@@ -75,7 +74,7 @@ SITUATION_WORDS = _stem_map(
         "threat threatening insult insulting livid outraged",
         "handover": "handover hand transfer transferred team teams escalate escalation specialist "
         "engineering department colleague tier",
-        "resolved": "resolved fixed solved close closing closed done working sorted wrap",
+        "resolved": "resolved fixed solved close closing closed done sorted wrap",
     }
 )
 
@@ -144,9 +143,27 @@ class Query:
     words: tuple[str, ...]
 
 
+# Multi-word signals the single-word table can't see ("that worked" is not "work").
+PHRASE_SITUATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), situation)
+    for pattern, situation in (
+        (r"\b(?:that|it|this) (?:worked|works now|fixed it|did it)\b|\bworking (?:again|now)\b|\ball good\b", "resolved"),
+        (r"\b(?:locked out|can'?t (?:log|sign) ?in|cannot (?:log|sign) ?in|forgot (?:my )?password)\b", "account_access"),
+        (r"\b(?:is|are|went|goes|was) down\b|\bnot loading\b", "outage"),
+        (r"\b(?:still waiting|no (?:reply|response|answer)|haven'?t heard)\b", "wait"),
+        (r"\b(?:works (?:on my end|for me)|only sometimes|every now and then)\b", "cant_reproduce"),
+        (r"\b(?:my (?:fault|mistake|bad)|by mistake|by accident)\b", "customer_mistake"),
+    )
+)
+
+
 def query_from_text(text: str) -> Query:
     words = tuple(dict.fromkeys(tokens(text)))
     situations: dict[str, float] = {}
+    lower = text.lower().replace("\u2019", "'")
+    for pattern, situation in PHRASE_SITUATIONS:
+        if pattern.search(lower):
+            situations[situation] = situations.get(situation, 0.0) + 1.0
     intents: dict[str, float] = {}
     for word in words:
         for s in SITUATION_WORDS.get(word, ()):

@@ -192,9 +192,7 @@ def parse_phrase(raw: Any, file: str, index: int, problems: list[Problem]) -> Ph
     elif not situations:
         errors.append("'situations' must be a non-empty list")
     else:
-        errors += [
-            f"unknown situation {s!r} (known: {', '.join(SITUATIONS)})" for s in situations if s not in SITUATIONS
-        ]
+        errors += [f"unknown situation {s!r} (known: {', '.join(SITUATIONS)})" for s in situations if s not in SITUATIONS]
     tone = raw.get("tone")
     if tone is not None and not isinstance(tone, str):
         errors.append("'tone' must be a string")

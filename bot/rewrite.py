@@ -1,0 +1,199 @@
+"""Turn a curt draft into a kinder one, and say what changed and why.
+
+Three moves, each recorded as a `Change`: swap dismissive phrasings for their patient
+alternatives from the phrasebank; add an acknowledgement fitted to the customer's cues
+when the draft has none; add a follow-up when the draft promises no next step. Added
+sentences come only from phrases marked `auto` (they state no fact about the case), and
+URLs, code, numbers and names are never edited, so a rewrite can't invent or lose a fact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from bot.phrasebank import Phrase, Phrasebank, load_phrasebank
+from bot.phrasebank.replace import Hit, Replacer, protected_spans
+from bot.tone import Analysis, Context, analyze
+
+MAX_DRAFT = 40_000  # Slack's own message limit; beyond it we leave the text alone
+ACK_CUES = ("validation", "apology", "thanks")
+NEXT_STEP_CUES = ("concrete_offer", "follow_up")
+ACK_INTENTS = ("acknowledge", "apologize", "gratitude")
+
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^\n.!?,]{0,40}[,!.]?(?P<gap>[ \t]*\n\s*|[ \t]*)",
+    re.I,
+)
+_SIGN_OFF = re.compile(
+    r"(?P<gap>\n\s*)(?:thanks|thank you|many thanks|best|best regards|kind regards|warm regards|regards|cheers)"
+    r"\b[^\n]{0,30}(?:\n[^\n]{1,40})?\s*$",
+    re.I,
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
+
+
+class Change(NamedTuple):
+    """One edit: what kind, the text before and after it, and why it helps."""
+
+    kind: str  # "replace", "remove", "acknowledge" or "follow_up"
+    before: str
+    after: str
+    reason: str
+
+
+@dataclass
+class Rewrite:
+    """The result of `rewrite()`. `notes` explain a draft left alone (empty, not English, ...)."""
+
+    original: str
+    text: str
+    changes: list[Change]
+    before: Analysis
+    after: Analysis
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    return pos == 0 or bool(_SENTENCE_START.search(text[max(0, pos - 4) : pos])) or not text[:pos].strip()
+
+
+def _capitalize_word_at(text: str, pos: int) -> str:
+    """Capitalise the word at `pos` only if it is plain lowercase (never touch 'iPhone' or code)."""
+    m = re.compile(r"[a-z]+\b").match(text, pos)
+    if not m or any(a <= pos < b for a, b in protected_spans(text)):
+        return text
+    return text[:pos] + text[pos].upper() + text[pos + 1 :]
+
+
+def _apply_hit(text: str, hit: Hit) -> tuple[str, Change]:
+    before = text[hit.start : hit.end]
+    alternative = hit.replacement.alternatives[0]
+    starts = _at_sentence_start(text, hit.start)
+    if not alternative:
+        return _remove(text, hit, starts), Change("remove", before, "", hit.replacement.reason)
+    if starts:
+        alternative = alternative[0].upper() + alternative[1:]
+    elif before[:1].islower() and alternative[:2] != "I " and alternative[:2] != "I'":
+        alternative = alternative[0].lower() + alternative[1:]
+    return text[: hit.start] + alternative + text[hit.end :], Change("replace", before, alternative, hit.replacement.reason)
+
+
+def _remove(text: str, hit: Hit, starts: bool) -> str:
+    head, tail = text[: hit.start], text[hit.end :]
+    if starts:
+        tail = re.sub(r"^[,;:]?[ \t]*", "", tail)
+        return head + tail if not tail else _capitalize_word_at(head + tail, len(head))
+    head = head.rstrip(" \t")
+    if head.endswith(",") and tail.startswith(","):
+        head = head[:-1]
+    return head + tail
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = re.sub(r"[ \t]+([,.!?;:])", r"\1", text)
+    return re.sub(r"^[\s,.;:!]+(?=\S)", "", text)
+
+
+def replace_curt(text: str, replacer: Replacer) -> tuple[str, list[Change]]:
+    """Swap every curt phrasing (outside protected spans) for its first alternative, last hit first."""
+    changes: list[Change] = []
+    for hit in reversed(replacer.find(text)):
+        text, change = _apply_hit(text, hit)
+        changes.append(change)
+    changes.reverse()
+    return (_tidy(text) if changes else text), changes
+
+
+def _insert_opening(text: str, sentence: str) -> str:
+    greeting = _GREETING.match(text)
+    if not greeting:
+        body = text.lstrip()
+        return f"{sentence} {_capitalize_word_at(body, 0)}" if body else sentence
+    head, gap, body = text[: greeting.end("gap") - len(greeting["gap"])], greeting["gap"], text[greeting.end() :]
+    if not body:
+        return f"{head.rstrip()} {sentence}"
+    if "\n" in gap:
+        return f"{head}{gap}{sentence}{gap}{body}"
+    return f"{head}{gap or ' '}{sentence} {_capitalize_word_at(body, 0)}"
+
+
+def _append_closing(text: str, sentence: str) -> str:
+    sign_off = _SIGN_OFF.search(text)
+    if sign_off and sign_off.start() > 0:
+        body, tail = text[: sign_off.start()], text[sign_off.start() :]
+        return f"{_append_closing(body, sentence)}{tail}"
+    body = text.rstrip()
+    if not body:
+        return sentence
+    if body[-1] in ".!?)":
+        return f"{body} {sentence}"
+    if body[-1].isalpha() and not any(a <= len(body) - 1 < b for a, b in protected_spans(body)):
+        return f"{body}. {sentence}"
+    return f"{body}\n{sentence}"  # ends in a URL, code or number: don't glue punctuation onto it
+
+
+def _unchanged(draft: str, before: Analysis, note: str) -> Rewrite:
+    return Rewrite(draft, draft, [], before, before, [note])
+
+
+def rewrite(draft: str, customer_text: str | None = None, phrasebank: Phrasebank | None = None) -> Rewrite:
+    """A kinder version of `draft` (an agent's reply), fitted to `customer_text` when given. Never raises on text."""
+    draft = draft if isinstance(draft, str) else ""
+    customer = analyze(customer_text) if customer_text and customer_text.strip() else None
+    context = Context(customer_frustration=customer.frustration) if customer and customer.judgeable else None
+    before = analyze(draft, context)
+    if not draft.strip():
+        return _unchanged(draft, before, "The draft is empty: nothing to rewrite.")
+    if len(draft) > MAX_DRAFT:
+        return _unchanged(draft, before, f"The draft is {len(draft)} characters, over Slack's {MAX_DRAFT}: left as is.")
+    if not any(ch.isalpha() for ch in draft):
+        return _unchanged(draft, before, "The draft has no words (only emoji, numbers or symbols): left as is.")
+    if before.has("not_english"):
+        return _unchanged(draft, before, "The draft does not look like English, so Kindly leaves it as written.")
+
+    pb = phrasebank or load_phrasebank()
+    text, changes = replace_curt(draft, pb.replacer)
+    situation = customer if customer and customer.judgeable else None
+    current = analyze(text, context)
+    used: list[str] = []
+    if not any(current.has(c) for c in ACK_CUES):
+        ack = _pick(pb, situation, customer_text, draft, ACK_INTENTS, used)
+        if ack:
+            sentence = ack.text
+            text = _insert_opening(text, sentence)
+            used.append(ack.id)
+            cues = ", ".join(situation.cue_names) if situation and situation.cues else "none"
+            why = f"The draft didn't acknowledge the customer (customer cues: {cues}); {ack.intent} comes first."
+            changes.append(Change("acknowledge", "", sentence, why))
+    current = analyze(text, context)
+    if not any(current.has(c) for c in NEXT_STEP_CUES):
+        pick = _pick(pb, situation, customer_text, draft, ("follow_up",), used)
+        if pick:
+            text = _append_closing(text, pick.text)
+            changes.append(Change("follow_up", "", pick.text, "The draft didn't say what happens next or when."))
+    after = analyze(text, context)
+    notes = [] if changes else ["The draft already reads as kind: no changes suggested."]
+    return Rewrite(draft, text, changes, before, after, notes)
+
+
+def _pick(
+    pb: Phrasebank,
+    customer: Analysis | None,
+    customer_text: str | None,
+    draft: str,
+    intents: tuple[str, ...],
+    used: list[str],
+) -> Phrase | None:
+    """The best fact-free phrase of `intents` for the customer's cues, or for the draft's own words."""
+    query: str | Analysis = customer if customer is not None else draft
+    text = f"{customer_text}\n{draft}" if customer is not None else None
+    fitting = {*pb.detect(query, text), "general"}
+    found = pb.suggest(query, k=1, text=text, intents=intents, situations=fitting, auto_only=True, exclude=used)
+    return found[0] if found else None
