@@ -34,6 +34,7 @@ class AgentDirectory:
         self._group: frozenset[str] = frozenset()
         self._fetched_at: float | None = None
         self._lock = threading.Lock()
+        self._fetching = threading.Lock()  # one fetch at a time; others wait and reuse its result
 
     def refresh(self) -> None:
         """Re-read the user group now (also called when Slack says its members changed)."""
@@ -50,11 +51,14 @@ class AgentDirectory:
             self._group, self._fetched_at = members, self._clock()
 
     def agents(self) -> frozenset[str]:
-        if self._group_id and self._fetch is not None:
-            stale = self._fetched_at is None or self._clock() - self._fetched_at >= self._ttl
-            if stale:
-                self.refresh()
+        if self._group_id and self._fetch is not None and self._stale():
+            with self._fetching:
+                if self._stale():
+                    self.refresh()
         return self._static | self._group
+
+    def _stale(self) -> bool:
+        return self._fetched_at is None or self._clock() - self._fetched_at >= self._ttl
 
     def is_agent(self, user_id: str) -> bool:
         return user_id in self.agents()

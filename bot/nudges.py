@@ -39,9 +39,7 @@ def may_nudge(gate: AgentGate, now: datetime, cooldown: timedelta) -> bool:
     return gate.last_nudged_at is None or now - gate.last_nudged_at >= cooldown
 
 
-def customer_nudge_candidates(
-    thread_agents: Sequence[str], channel_agents: Sequence[str], limit: int
-) -> list[str]:
+def customer_nudge_candidates(thread_agents: Sequence[str], channel_agents: Sequence[str], limit: int) -> list[str]:
     """Agents to tell about a frustrated customer.
 
     The agents already in the thread own the conversation, so they alone hear about it. When

@@ -116,9 +116,7 @@ class FakeSlack:
 
     # test controls --------------------------------------------------------------------------------
 
-    def fail(
-        self, method: str, kind: str, *, error: str = "internal_error", retry_after: int = 0, times: int = 1
-    ):
+    def fail(self, method: str, kind: str, *, error: str = "internal_error", retry_after: int = 0, times: int = 1):
         """Make the next `times` calls of `method` fail: kind "500", "429" (with Retry-After) or "error"."""
         if kind not in ("500", "429", "error"):
             raise ValueError("kind is one of 500, 429, error")

@@ -41,9 +41,7 @@ def migrate(engine: Engine) -> int:
     schema_version.create(engine, checkfirst=True)
     version = current_version(engine)
     if version > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"database schema version {version} is newer than this code ({SCHEMA_VERSION}); upgrade Kindly"
-        )
+        raise RuntimeError(f"database schema version {version} is newer than this code ({SCHEMA_VERSION}); upgrade Kindly")
     for target in range(version + 1, SCHEMA_VERSION + 1):
         try:
             with engine.begin() as conn:

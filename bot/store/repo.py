@@ -173,9 +173,7 @@ class Store:
         """Agents who spoke in the channel, most recent first (who is likely around to help)."""
         query = (
             select(messages.c.user_id, func.max(messages.c.created_at).label("last"))
-            .where(
-                messages.c.team_id == team_id, messages.c.channel_id == channel_id, messages.c.role == "agent"
-            )
+            .where(messages.c.team_id == team_id, messages.c.channel_id == channel_id, messages.c.role == "agent")
             .group_by(messages.c.user_id)
             .order_by(func.max(messages.c.created_at).desc())
             .limit(limit)
@@ -224,9 +222,7 @@ class Store:
 
     def get_nudge(self, team_id: str, nudge_id: int) -> NudgeRecord | None:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(nudges).where(nudges.c.id == nudge_id, nudges.c.team_id == team_id)
-            ).first()
+            row = conn.execute(select(nudges).where(nudges.c.id == nudge_id, nudges.c.team_id == team_id)).first()
         if row is None:
             return None
         return NudgeRecord(
@@ -280,9 +276,7 @@ class Store:
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(nudges)
-                .where(
-                    nudges.c.id == nudge_id, nudges.c.team_id == team_id, nudges.c.target_user_id == user_id
-                )
+                .where(nudges.c.id == nudge_id, nudges.c.team_id == team_id, nudges.c.target_user_id == user_id)
                 .values(**values)
             )
         return bool(result.rowcount)
@@ -327,9 +321,7 @@ class Store:
         """Lift the user's time mutes (thread mutes stay: the agent chose them per thread)."""
         with self.engine.begin() as conn:
             result = conn.execute(
-                delete(mutes).where(
-                    mutes.c.team_id == team_id, mutes.c.user_id == user_id, mutes.c.thread_ts.is_(None)
-                )
+                delete(mutes).where(mutes.c.team_id == team_id, mutes.c.user_id == user_id, mutes.c.thread_ts.is_(None))
             )
         return int(result.rowcount or 0)
 
@@ -378,7 +370,5 @@ class Store:
             ).rowcount
             if not changed:
                 conn.execute(
-                    insert(user_settings).values(
-                        team_id=team_id, user_id=user_id, nudges_enabled=enabled, updated_at=now
-                    )
+                    insert(user_settings).values(team_id=team_id, user_id=user_id, nudges_enabled=enabled, updated_at=now)
                 )

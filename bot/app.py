@@ -1,0 +1,149 @@
+"""Builds the Bolt app: one WebClient (honouring SLACK_API_URL), the core services, the listeners.
+
+`build_app` is what `python -m bot run`, the demo and the end-to-end tests all call, so the
+code under test is the code that runs. `serve_http` and `serve_socket_mode` are the two ways
+to connect it to Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt import App, BoltContext
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+
+from bot.agents import AgentDirectory
+from bot.config import Settings
+from bot.store import Store
+from bot.suggestions import Suggester
+from bot.watcher import Watcher
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+@dataclass
+class Kindly:
+    """Everything a listener needs, handed to it through the Bolt context (`deps(context)`)."""
+
+    settings: Settings
+    store: Store
+    directory: AgentDirectory
+    suggester: Suggester
+    watcher: Watcher
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+def deps(context: BoltContext) -> Kindly:
+    kindly: Kindly = context["kindly"]
+    return kindly
+
+
+def build_client(settings: Settings) -> WebClient:
+    """The Web API client every call goes through: SLACK_API_URL, retries for 429/5xx/connection."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=1),
+            RateLimitErrorRetryHandler(max_retry_count=1),
+            ServerErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+def bolt_logger() -> logging.Logger:
+    """Bolt copies this logger's level onto its middleware. At WARNING, the request-verification
+    middleware cannot log a refused request's body (message text) at INFO."""
+    logger = logging.getLogger("bot.bolt")
+    logger.setLevel(logging.WARNING)
+    return logger
+
+
+def group_fetcher(client: WebClient) -> Callable[[str], list[str]]:
+    def fetch(group_id: str) -> list[str]:
+        return list(client.usergroups_users_list(usergroup=group_id).get("users") or [])
+
+    return fetch
+
+
+def build_app(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    suggester: Suggester | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> tuple[App, Kindly]:
+    """Wire settings, store and core into a Bolt App with every listener registered."""
+    from bot.listeners import register_listeners
+
+    client = build_client(settings)
+    store = store or Store.open(settings.database_url)
+    directory = AgentDirectory(settings.agents, settings.agent_group, group_fetcher(client))
+    suggester = suggester or Suggester(settings.phrasebank_dir)
+    now = clock or (lambda: datetime.now(UTC))
+    watcher = Watcher(settings, store, directory, suggester, clock=now)
+    kindly = Kindly(settings, store, directory, suggester, watcher, clock=now)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        # Socket Mode requests are not signed; every HTTP request is (DESIGN.md invariant 4).
+        request_verification_enabled=not settings.socket_mode,
+        token_verification_enabled=False,  # `run` checks the token itself, with a readable error
+        logger=bolt_logger(),
+        ignoring_self_events_enabled=True,
+    )
+
+    def inject(context: BoltContext, next: Callable[[], Any]) -> Any:
+        context["kindly"] = kindly
+        return next()
+
+    app.use(inject)
+    register_listeners(app)
+    return app, kindly
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Logs method, path and status at DEBUG; never a body."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("http %s", format % args)
+
+
+def make_http_server(app: App, port: int, host: str = "0.0.0.0") -> WSGIServer:
+    """A threaded WSGI server answering POST /slack/events (events, commands, interactivity)."""
+    bolt = SlackRequestHandler(app)
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("PATH_INFO") != EVENTS_PATH:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"not found: Kindly answers POST /slack/events\n"]
+        if environ.get("REQUEST_METHOD") != "POST":
+            start_response("405 Method Not Allowed", [("Content-Type", "text/plain"), ("Allow", "POST")])
+            return [b"POST only\n"]
+        return bolt(environ, start_response)
+
+    return make_server(host, port, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+
+
+def serve_http_in_thread(app: App, port: int = 0, host: str = "127.0.0.1") -> tuple[WSGIServer, str]:
+    """Start the HTTP server in the background (tests, demo); returns it and its events URL."""
+    server = make_http_server(app, port, host)
+    threading.Thread(target=server.serve_forever, name="kindly-http", daemon=True).start()
+    return server, f"http://{host}:{server.server_port}{EVENTS_PATH}"

@@ -1,0 +1,67 @@
+"""Helpers shared by the listeners: Web API calls that log failures (never text) and survive."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot import blocks
+from bot.app import Kindly
+
+log = logging.getLogger("bot.listeners")
+
+
+def safe_call(what: str, fn: Callable[..., Any], **kwargs: Any) -> Any | None:
+    """Call the Web API; on a Slack error, a 429 that outlived its retry or a network error,
+    log the method and the error code and return None (DESIGN.md invariant 7)."""
+    try:
+        return fn(**kwargs)
+    except SlackApiError as exc:
+        status = getattr(exc.response, "status_code", "?")
+        code = exc.response.get("error") if hasattr(exc.response, "get") else None
+        log.warning("%s failed: HTTP %s, error %s", what, status, code or "unknown")
+    except (SlackRequestError, OSError) as exc:
+        log.warning("%s failed: %s", what, type(exc).__name__)
+    return None
+
+
+def first_name(client: Any, user_id: str | None) -> str | None:
+    """The customer's first name for filling a phrase, if Slack tells us; None otherwise."""
+    if not user_id:
+        return None
+    info = safe_call("users.info", client.users_info, user=user_id)
+    if not info:
+        return None
+    user = info.get("user") or {}
+    profile = user.get("profile") or {}
+    name = profile.get("first_name") or profile.get("display_name") or user.get("real_name") or ""
+    return str(name).split(" ")[0] or None
+
+
+def home_view(kindly: Kindly, team_id: str, user_id: str, intent: str | None, situation: str | None) -> dict:
+    store, suggester, now = kindly.store, kindly.suggester, kindly.clock()
+    return blocks.home_view(
+        stats=store.week_stats(team_id, user_id, now),
+        enabled=store.nudges_enabled(team_id, user_id),
+        muted=store.muted_until(team_id, user_id, now),
+        intents=suggester.intents(),
+        situations=suggester.situations(),
+        phrases=suggester.browse(intent, situation),
+        intent=intent,
+        situation=situation,
+    )
+
+
+def publish_home(
+    kindly: Kindly,
+    client: Any,
+    team_id: str,
+    user_id: str,
+    intent: str | None = None,
+    situation: str | None = None,
+) -> None:
+    view = home_view(kindly, team_id, user_id, intent, situation)
+    safe_call("views.publish", client.views_publish, user_id=user_id, view=view)

@@ -1,0 +1,66 @@
+"""/kindly: help, phrasing help from free words, check <draft>, mute/unmute, stats. Always ephemeral."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import blocks, nudges
+from bot.app import Kindly, deps
+from bot.drafts import check_draft, parse_command
+
+log = logging.getLogger("bot.listeners")
+
+COMMAND = "/kindly"
+
+
+def digest_reply(kindly: Kindly, team_id: str, user_id: str, arg: str) -> tuple[str, list[blocks.Block]]:
+    """`/kindly digest`: the weekly digest is wired here when it lands."""
+    return blocks.digest_coming_soon()
+
+
+def answer(kindly: Kindly, team_id: str, user_id: str, text: str) -> tuple[str, list[blocks.Block]]:
+    """Route one /kindly line to the core and render the reply."""
+    cmd = parse_command(text)
+    now = kindly.clock()
+    if cmd.name == "help":
+        return blocks.help_message()
+    if cmd.name == "check":
+        if not cmd.arg:
+            return blocks.help_message("Paste your draft after `check`, e.g. `/kindly check Send the logs.`")
+        result = check_draft(kindly.suggester, cmd.arg)
+        return blocks.check_result(cmd.arg, result.analysis, result.rewrite, kindly.settings.curtness_threshold)
+    if cmd.name == "mute":
+        span = nudges.parse_mute_duration(cmd.arg)
+        if span is None:
+            return blocks.help_message("I did not understand that duration: try `/kindly mute 30m`, `2h` or `1d`.")
+        kindly.store.mute_all(team_id, user_id, now + span, now)
+        return blocks.mute_confirmation(nudges.describe_duration(span))
+    if cmd.name == "unmute":
+        kindly.store.unmute(team_id, user_id)
+        kindly.store.set_nudges_enabled(team_id, user_id, True, now)
+        return blocks.acknowledged(":bell: Nudges are back on.")
+    if cmd.name == "stats":
+        return blocks.stats_message(kindly.store.week_stats(team_id, user_id, now))
+    if cmd.name == "digest":
+        return digest_reply(kindly, team_id, user_id, cmd.arg)
+    phrases = kindly.suggester.suggest(cmd.arg, k=3)
+    return blocks.phrases_for(cmd.arg, phrases)
+
+
+def on_kindly(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    kindly = deps(context)
+    team_id = context.team_id or command.get("team_id", "")
+    try:
+        text, reply = answer(kindly, team_id, command["user_id"], command.get("text") or "")
+    except SQLAlchemyError as exc:
+        log.error("database error in /kindly: %s", type(exc).__name__)
+        text, reply = blocks.acknowledged("Kindly could not reach its database just now. Please try again.")
+    ack(text=text, blocks=reply, response_type="ephemeral")
+
+
+def register(app: App) -> None:
+    app.command(COMMAND)(on_kindly)

@@ -1,0 +1,53 @@
+"""Shortcuts: "Check tone" on any message, and "Compose with Kindly" (a modal) from anywhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import blocks
+from bot.app import deps
+from bot.drafts import check_message
+from bot.listeners._common import safe_call
+
+log = logging.getLogger("bot.listeners")
+
+CHECK_TONE = blocks.CHECK_TONE_CALLBACK
+COMPOSE = "kindly_compose_shortcut"
+
+
+def on_check_tone(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    ack()
+    kindly = deps(context)
+    message = body.get("message") or {}
+    text = message.get("text") or ""
+    author = message.get("user") or ""
+    is_agent = kindly.directory.is_agent(author)
+    result = check_message(kindly.suggester, text, author_is_agent=is_agent)
+    threshold = kindly.settings.curtness_threshold
+    if is_agent:
+        view = blocks.analysis_modal("Check tone", text, result.analysis, result.rewrite, threshold)
+    else:
+        view = blocks.analysis_modal(
+            "Check tone",
+            text,
+            result.analysis,
+            None,
+            threshold,
+            customer=result.customer,
+            phrases=result.phrases,
+        )
+    safe_call("views.open", client.views_open, trigger_id=body["trigger_id"], view=view)
+
+
+def on_compose(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    ack()
+    safe_call("views.open", client.views_open, trigger_id=body["trigger_id"], view=blocks.compose_modal())
+
+
+def register(app: App) -> None:
+    app.message_shortcut(CHECK_TONE)(on_check_tone)
+    app.global_shortcut(COMPOSE)(on_compose)

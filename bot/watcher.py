@@ -1,0 +1,176 @@
+"""The path of one person-written message: score it, record it once, decide who hears about it.
+
+No Slack here: the events listener turns the payload into an `IncomingMessage`, calls
+`Watcher.handle`, and renders and posts the `PlannedNudge`s it gets back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot import nudges
+from bot.agents import AgentDirectory
+from bot.config import Settings
+from bot.store import MessageRecord, Store
+from bot.suggestions import PhraseLike, Rewritten, Suggester
+from bot.tone import Analysis, Context, analyze
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    team_id: str
+    event_id: str
+    channel_id: str
+    user_id: str
+    text: str
+    ts: str
+    thread_ts: str | None  # the root's ts when this is a reply in a thread
+    external: bool = False  # the author belongs to another organisation (Slack Connect)
+
+    @property
+    def root_ts(self) -> str:
+        return self.thread_ts or self.ts
+
+    @property
+    def sent_at(self) -> datetime:
+        try:
+            return datetime.fromtimestamp(float(self.ts), UTC)
+        except ValueError:
+            return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedNudge:
+    """A nudge recorded in the store and ready to render for one agent."""
+
+    nudge_id: int
+    kind: str
+    target: str
+    team_id: str
+    channel_id: str
+    thread_ts: str  # the thread's root
+    post_thread_ts: str | None  # where Slack should show it: the thread, or the channel for a root message
+    author_id: str
+    analysis: Analysis
+    phrases: tuple[PhraseLike, ...]
+    rewrite: Rewritten | None = None
+
+
+class Watcher:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        directory: AgentDirectory,
+        suggester: Suggester,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.directory = directory
+        self.suggester = suggester
+        self.clock = clock
+
+    def watches(self, channel_id: str) -> bool:
+        return not self.settings.channels or channel_id in self.settings.channels
+
+    def handle(self, msg: IncomingMessage) -> list[PlannedNudge]:
+        """Score and record the message; return the nudges to send (none for a retried event)."""
+        if not self.watches(msg.channel_id):
+            return []
+        role = self.directory.role(msg.user_id, external=msg.external)
+        summary = self.store.thread_summary(msg.team_id, msg.channel_id, msg.root_ts, msg.ts)
+        if role == nudges.CUSTOMER:
+            waiting = None
+            if summary.first_unanswered_at is not None:
+                waiting = max((msg.sent_at - summary.first_unanswered_at).total_seconds() / 60, 0.0)
+            context = Context(unanswered=summary.unanswered + 1, minutes_waiting=waiting)
+        else:
+            context = Context(customer_frustration=summary.last_customer_frustration)
+        analysis = analyze(msg.text, context)
+        frustrated = role == nudges.CUSTOMER and analysis.is_frustrated(self.settings.frustration_threshold)
+        curt = role == nudges.AGENT and analysis.is_curt(self.settings.curtness_threshold)
+        fresh = self.store.record_message(
+            MessageRecord(
+                team_id=msg.team_id,
+                event_id=msg.event_id,
+                channel_id=msg.channel_id,
+                thread_ts=msg.root_ts,
+                ts=msg.ts,
+                user_id=msg.user_id,
+                role=role,
+                frustration=analysis.frustration,
+                curtness=analysis.curtness,
+                warmth=analysis.warmth,
+                compound=analysis.compound,
+                cues=analysis.cue_names,
+                judgeable=analysis.judgeable,
+                frustrated=frustrated,
+                curt=curt,
+                created_at=msg.sent_at,
+            )
+        )
+        if not fresh:
+            log.info("event %s already handled (a Slack retry); no nudge", msg.event_id)
+            return []
+        if frustrated:
+            channel_agents = self.store.recent_channel_agents(msg.team_id, msg.channel_id, self.settings.max_channel_agents)
+            if not channel_agents:
+                channel_agents = sorted(self.directory.agents())
+            candidates = nudges.customer_nudge_candidates(summary.agents, channel_agents, self.settings.max_channel_agents)
+            kind = nudges.FRUSTRATED_CUSTOMER
+        elif curt:
+            candidates = nudges.curt_nudge_candidates(msg.user_id, role)
+            kind = nudges.CURT_REPLY
+        else:
+            return []
+        targets = [t for t in nudges.only_agents(candidates, self.directory.agents()) if self._may_nudge(msg, t)]
+        if not targets:
+            return []
+        rewritten = self.suggester.rewrite(msg.text) if kind == nudges.CURT_REPLY else None
+        k = 3 if kind == nudges.FRUSTRATED_CUSTOMER else 2
+        phrases = tuple(self.suggester.suggest(analysis, k=k, text=msg.text))
+        planned = []
+        now = self.clock()
+        for target in targets:
+            nudge_id = self.store.add_nudge(
+                team_id=msg.team_id,
+                channel_id=msg.channel_id,
+                thread_ts=msg.root_ts,
+                message_ts=msg.ts,
+                target_user_id=target,
+                kind=kind,
+                phrase_ids=[p.id for p in phrases],
+                cues=analysis.cue_names,
+                sent_at=now,
+            )
+            planned.append(
+                PlannedNudge(
+                    nudge_id=nudge_id,
+                    kind=kind,
+                    target=target,
+                    team_id=msg.team_id,
+                    channel_id=msg.channel_id,
+                    thread_ts=msg.root_ts,
+                    post_thread_ts=msg.thread_ts,
+                    author_id=msg.user_id,
+                    analysis=analysis,
+                    phrases=phrases,
+                    rewrite=rewritten,
+                )
+            )
+        return planned
+
+    def _may_nudge(self, msg: IncomingMessage, agent: str) -> bool:
+        now = self.clock()
+        gate = nudges.AgentGate(
+            enabled=self.store.nudges_enabled(msg.team_id, agent),
+            muted=self.store.is_muted(msg.team_id, agent, msg.channel_id, msg.root_ts, now),
+            last_nudged_at=self.store.last_nudge_at(msg.team_id, agent, msg.channel_id, msg.root_ts),
+        )
+        return nudges.may_nudge(gate, now, timedelta(minutes=self.settings.nudge_cooldown_minutes))
