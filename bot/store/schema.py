@@ -49,6 +49,9 @@ messages = Table(
     UniqueConstraint("team_id", "event_id", name="uq_messages_event"),
     Index("ix_messages_team_time", "team_id", "created_at"),
     Index("ix_messages_thread", "team_id", "channel_id", "thread_ts"),
+    # The digest's "first agent reply after the customer's first message" is one seek here
+    # (equality on thread and role, range on time); without it planners walk the time index.
+    Index("ix_messages_thread_role_time", "team_id", "channel_id", "thread_ts", "role", "created_at"),
 )
 
 # One row per nudge shown to an agent (automatic or on demand).
