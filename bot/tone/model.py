@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 FRUSTRATED = 0.5  # default cut-offs; the app's sensitivity settings may override them
 CURT = 0.5
 WARM = 0.5
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     """One named thing Kindly noticed in a text, with a short explanation a person can read.
 
     `kind` says which way it points: "frustration", "curt", "warm" or "info" (e.g. not_english).
+    A NamedTuple, not a dataclass: analyze() makes several per message and must stay cheap.
     """
 
     name: str
