@@ -66,7 +66,12 @@ def build_client(settings: Settings) -> WebClient:
 
 def bolt_logger() -> logging.Logger:
     """Bolt copies this logger's level onto its middleware. At WARNING, the request-verification
-    middleware cannot log a refused request's body (message text) at INFO."""
+    middleware cannot log a refused request's body (message text) at INFO. slack_sdk logs every
+    request and response body at DEBUG, so it is held at INFO (DESIGN.md invariant 2)."""
+    for name in ("slack_sdk", "slack_bolt"):
+        library = logging.getLogger(name)
+        if library.level < logging.INFO:  # NOTSET too: a later DEBUG root must not reach it
+            library.setLevel(logging.INFO)
     logger = logging.getLogger("bot.bolt")
     logger.setLevel(logging.WARNING)
     return logger

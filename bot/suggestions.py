@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from bot.phrasebank import Phrase, load_phrasebank, render
+from bot.rewrite import rewrite
 from bot.tone import Analysis, Cue
 
 log = logging.getLogger(__name__)
@@ -54,12 +55,7 @@ class Suggester:
         if book is None:
             book = load_phrasebank(extra_dir)
         if rewriter is None:
-            try:
-                from bot.rewrite import rewrite as real_rewrite
-
-                rewriter = real_rewrite
-            except ImportError:  # INTERIM until bot/rewrite.py lands
-                rewriter = _interim_rewrite
+            rewriter = rewrite
         self._book: Any = book
         self._rewriter: Any = rewriter
 
@@ -116,12 +112,3 @@ class Suggester:
             before=getattr(result, "before", None),
             after=getattr(result, "after", None),
         )
-
-
-# INTERIM: a stand-in until bot/rewrite.py lands; then this goes.
-def _interim_rewrite(draft: str, customer_text: str | None = None, phrasebank: object = None) -> Any:
-    from types import SimpleNamespace
-
-    text = "Thanks for your patience. " + draft.strip()
-    change = SimpleNamespace(kind="add", before="", after="Thanks for your patience.", reason="opens warmly")
-    return SimpleNamespace(original=draft, text=text, changes=[change])

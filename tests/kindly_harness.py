@@ -55,3 +55,22 @@ def start_app(fake: FakeSlack, db: Path, **extra: str) -> Running:
     app, kindly = build_app(make_settings(fake, db, **extra))
     server, url = serve_http_in_thread(app)
     return Running(app, kindly, server, url, fake, db, SignedSender(url, SECRET))
+
+
+def shown_text(blocks: object) -> str:
+    """Every string Slack renders in these blocks (text objects), not button values or IDs."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    found.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks)
+    return "\n".join(found)

@@ -1,0 +1,64 @@
+"""`python -m bot run` (the default): connect Kindly to Slack, by Socket Mode or over HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+from bot.config import ConfigError, load_settings
+
+log = logging.getLogger("bot.run")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run the Slack app (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on PORT)",
+        description="Run Kindly. Configuration comes from the environment and .env (see .env.example).",
+    )
+    parser.add_argument("--port", type=int, help="HTTP port (overrides PORT)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings()
+        settings.require_slack_credentials()
+    except ConfigError as exc:
+        print(f"kindly: configuration error: {exc}", file=sys.stderr)
+        return 2
+    from slack_sdk.errors import SlackApiError
+
+    from bot.app import build_app, make_http_server
+    from bot.logs import configure_logging
+
+    configure_logging(settings)
+    app, kindly = build_app(settings)
+    try:
+        identity = app.client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error") if hasattr(exc.response, "get") else None
+        print(f"kindly: SLACK_BOT_TOKEN was refused by {settings.slack_api_url} ({error})", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"kindly: cannot reach SLACK_API_URL {settings.slack_api_url}: {exc}", file=sys.stderr)
+        return 1
+    log.info("connected as %s in team %s", identity.get("user_id"), identity.get("team_id"))
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("Socket Mode: no public URL needed")
+            SocketModeHandler(app, settings.slack_app_token).start()
+        else:
+            port = args.port if args.port is not None else settings.port
+            server = make_http_server(app, port)
+            log.info("HTTP mode: POST http://0.0.0.0:%d/slack/events", server.server_port)
+            server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("stopped")
+    finally:
+        kindly.store.close()
+    return 0
