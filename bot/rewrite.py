@@ -31,6 +31,7 @@ _SIGN_OFF = re.compile(
     r"\b[^\n]{0,30}(?:\n[^\n]{1,40})?\s*$",
     re.I,
 )
+_RUNS_ON = re.compile(r"[ \t]+[\w<`(\"']")  # the sentence continues after the match, without a pause
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 
 
@@ -74,6 +75,8 @@ def _capitalize_word_at(text: str, pos: int) -> str:
 def _apply_hit(text: str, hit: Hit) -> tuple[str, Change]:
     before = text[hit.start : hit.end]
     alternative = hit.replacement.alternatives[0]
+    if hit.replacement.inline and _RUNS_ON.match(text, hit.end):
+        alternative = hit.replacement.inline
     starts = _at_sentence_start(text, hit.start)
     if not alternative:
         return _remove(text, hit, starts), Change("remove", before, "", hit.replacement.reason)
@@ -96,9 +99,14 @@ def _remove(text: str, hit: Hit, starts: bool) -> str:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"[ \t]{2,}", " ", text)
-    text = re.sub(r"[ \t]+([,.!?;:])", r"\1", text)
-    return re.sub(r"^[\s,.;:!]+(?=\S)", "", text)
+    """Fix the spacing a removal leaves behind, outside protected spans only (code keeps its spaces)."""
+    pieces, last = [], 0
+    for start, end in [*protected_spans(text), (len(text), len(text))]:
+        gap = re.sub(r"[ \t]{2,}", " ", text[last:start])
+        gap = re.sub(r"[ \t]+([,.!?;:])", r"\1", gap)
+        pieces += [gap, text[start:end]]
+        last = end
+    return re.sub(r"^[\s,.;:!]+(?=\S)", "", "".join(pieces))
 
 
 def replace_curt(text: str, replacer: Replacer) -> tuple[str, list[Change]]:
@@ -139,6 +147,11 @@ def _append_closing(text: str, sentence: str) -> str:
     return f"{body}\n{sentence}"  # ends in a URL, code or number: don't glue punctuation onto it
 
 
+def _without_sign_off(text: str) -> str:
+    sign_off = _SIGN_OFF.search(text)
+    return text[: sign_off.start()] if sign_off and sign_off.start() > 0 else text
+
+
 def _unchanged(draft: str, before: Analysis, note: str) -> Rewrite:
     return Rewrite(draft, draft, [], before, before, [note])
 
@@ -161,7 +174,7 @@ def rewrite(draft: str, customer_text: str | None = None, phrasebank: Phrasebank
     pb = phrasebank or load_phrasebank()
     text, changes = replace_curt(draft, pb.replacer)
     situation = customer if customer and customer.judgeable else None
-    current = analyze(text, context)
+    current = analyze(_without_sign_off(text), context)  # "Thanks, Alex" is not an acknowledgement
     used: list[str] = []
     if not any(current.has(c) for c in ACK_CUES):
         ack = _pick(pb, situation, customer_text, draft, ACK_INTENTS, used)
@@ -194,6 +207,6 @@ def _pick(
     """The best fact-free phrase of `intents` for the customer's cues, or for the draft's own words."""
     query: str | Analysis = customer if customer is not None else draft
     text = f"{customer_text}\n{draft}" if customer is not None else None
-    fitting = {*pb.detect(query, text), "general"}
+    fitting = {s for s, weight in pb.detect(query, text).items() if weight >= 0.9} | {"general"}
     found = pb.suggest(query, k=1, text=text, intents=intents, situations=fitting, auto_only=True, exclude=used)
     return found[0] if found else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 SAME_INTENT_PENALTY = 4.0  # a second apology must be far better to beat a fitting next step
 SAME_ROLE_PENALTY = 3.5
+COVER_BONUS = 2.5  # when a query names two situations (a late refund, asked again), cover both
 MAX_INPUT = 2000  # characters of a free-text query that are looked at
 
 
@@ -91,7 +92,8 @@ class Phrasebank:
         """
         if k <= 0 or not self.phrases:
             return []
-        scores = self._index.score(self._query(query, text))
+        parsed = self._query(query, text)
+        scores = self._index.score(parsed)
         excluded = set(exclude)
 
         def allowed(n: int) -> bool:
@@ -106,7 +108,7 @@ class Phrasebank:
         if len(ranked) < k:
             seen = set(ranked)
             ranked += [n for n in self._default if n not in seen and allowed(n)]
-        picked = self._diverse(ranked[: max(40, 4 * k)], scores, k)
+        picked = self._diverse(ranked[: max(40, 4 * k)], scores, k, parsed.situations)
         picked.sort(key=lambda n: self.phrases[n].role)
         return [self.phrases[n] for n in picked]
 
@@ -120,8 +122,10 @@ class Phrasebank:
         cues = query_from_cues(query.cue_names, query.frustration)
         return combine(cues, query_from_text(text[:MAX_INPUT])) if text else cues
 
-    def _diverse(self, ranked: list[int], scores: dict[int, float], k: int) -> list[int]:
-        """Greedy pick: each step takes the best phrase after penalties for intents and roles already used."""
+    def _diverse(self, ranked: list[int], scores: dict[int, float], k: int, wanted: Mapping[str, float]) -> list[int]:
+        """Greedy pick: each step takes the best phrase after penalties for intents and roles already used,
+        with a bonus for a situation of the query that no picked phrase covers yet."""
+        uncovered = {s for s in wanted if s != "general"} if len(wanted) > 1 else set()
         picked: list[int] = []
         intent_count: dict[str, int] = {}
         role_count: dict[int, int] = {}
@@ -134,6 +138,7 @@ class Phrasebank:
                     scores.get(n, 0.0)
                     - SAME_INTENT_PENALTY * intent_count.get(p.intent, 0)
                     - SAME_ROLE_PENALTY * role_count.get(p.role, 0)
+                    + (COVER_BONUS if uncovered.intersection(p.situations) else 0.0)
                 )
                 if value > best_value:
                     best, best_value = pos, value
@@ -142,6 +147,7 @@ class Phrasebank:
             p = self.phrases[n]
             intent_count[p.intent] = intent_count.get(p.intent, 0) + 1
             role_count[p.role] = role_count.get(p.role, 0) + 1
+            uncovered.difference_update(p.situations)
         return picked
 
 

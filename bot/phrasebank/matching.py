@@ -55,7 +55,7 @@ def _stem_map(raw: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
 # Words that point at a support situation when someone describes one in free text.
 SITUATION_WORDS = _stem_map(
     {
-        "wait": "wait waiting waited delay delayed late slow hours days weeks ages overdue long still "
+        "wait": "wait waiting waited delay delayed late hours days weeks ages overdue long still "
         "pending queue nobody response reply stuck",
         "repeat_contact": "again repeat repeated third second times chase chasing already before "
         "reopened recurring keeps follow-up another",
@@ -69,7 +69,7 @@ SITUATION_WORDS = _stem_map(
         "customer_mistake": "mistake mistakes accidentally accident deleted deleting wrong oops typo "
         "misconfigured misunderstood fault undo removed overwrote",
         "account_access": "password login log sign signin locked lockout access account 2fa mfa hacked "
-        "compromised security reset verification suspicious two-factor",
+        "compromised security verification suspicious two-factor",
         "angry_customer": "angry furious rude abusive abuse swearing shouting yelling upset hostile "
         "threat threatening insult insulting livid outraged",
         "handover": "handover hand transfer transferred team teams escalate escalation specialist "
@@ -195,7 +195,8 @@ def combine(a: Query, b: Query) -> Query:
             out[k] = out.get(k, 0.0) + v
         return out
 
-    return Query(add(a.situations, b.situations), add(a.intents, b.intents), a.words + b.words)
+    situations = {k: min(v, 1.5) for k, v in add(a.situations, b.situations).items()}
+    return Query(situations, add(a.intents, b.intents), a.words + b.words)
 
 
 class Index:

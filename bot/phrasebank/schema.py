@@ -62,7 +62,7 @@ PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,47}$")
 
 PHRASE_FIELDS = {"id", "text", "intent", "situations", "tone", "auto", "keywords"}
-REPLACEMENT_FIELDS = {"id", "match", "regex", "alternatives", "reason"}
+REPLACEMENT_FIELDS = {"id", "match", "regex", "alternatives", "inline", "reason"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +96,7 @@ class Replacement:
     alternatives: tuple[str, ...]
     reason: str
     regex: str | None = None
+    inline: str | None = None  # used instead when the sentence runs on after the match ("read the docs at ...")
     source: str = ""
 
 
@@ -248,6 +249,11 @@ def parse_replacement(raw: Any, file: str, index: int, problems: list[Problem]) 
         errors.append("'alternatives' must be a non-empty list")
     else:
         errors += [issue for alt in alternatives if (issue := placeholder_problem(alt)) is not None]
+    inline = raw.get("inline")
+    if inline is not None and (not isinstance(inline, str) or not inline.strip()):
+        errors.append("'inline' must be a non-empty string")
+    elif isinstance(inline, str) and (issue := placeholder_problem(inline)) is not None:
+        errors.append(issue)
     reason = raw.get("reason")
     if not isinstance(reason, str) or not reason.strip():
         errors.append("missing field 'reason' (say why the phrasing is curt)")
@@ -261,5 +267,6 @@ def parse_replacement(raw: Any, file: str, index: int, problems: list[Problem]) 
         alternatives=alternatives,
         reason=reason.strip(),
         regex=regex,
+        inline=inline,
         source=file,
     )
