@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -24,8 +25,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """A text prepared once for every detector: original case, lower case, tokens and word set."""
 
     text: str
@@ -63,7 +63,11 @@ class Phrase:
 
 
 def _quoted(match: re.Match[str]) -> str:
-    return match.group(0).strip(" .,!?")
+    """The matched words, widened to whole words (an anchor like "n't" can start mid-word)."""
+    text, start = match.string, match.start()
+    while start and (text[start - 1].isalnum() or text[start - 1] == "'"):
+        start -= 1
+    return text[start : match.end()].strip(" .,!?")
 
 
 def _phrase(name: str, kind: str, anchors: str, pattern: str, explain: Callable[[re.Match[str]], str]) -> Phrase:
@@ -86,13 +90,15 @@ WAITING = _phrase(
 STILL_BROKEN = _phrase(
     "still_broken",
     "frustration",
-    "still_ not_ ~n't_ keep_ keeps_ same_ broken_again down_again failing_again crashed_again happening_again again",
+    "still_ not_work not_fixed not_resolved not_load ~n't_work ~n't_fixed ~n't_resolved ~n't_load keep_ keeps_ "
+    "same_ broken_again down_again failing_again crashed_again happening_again ~._again ~.again ~!_again ~?_again "
+    "~,_again",
     r"still (?:not|isn't|doesn't|don't|won't|can't|cannot|broken|down|failing|fails|crash\w*|"
     r"the same|having|getting|seeing|no\b|an? (?:issue|problem|error))"
     r"|(?:not|n't) (?:work\w*|fixed|resolved|loading|load) (?:again|still|anymore|yet)\b"
     r"|keeps? (?:crashing|failing|happening|breaking|freezing|logging|throwing|timing)"
     r"|same (?:issue|problem|error|thing|bug) (?:again|as before|still)"
-    r"|(?:broken|down|failing|crashed|happening) again\b|again\W*$",
+    r"|(?:broken|down|failing|crashed|happening) again\b|[.!?,] ?again\W*$",
     lambda m: f"says it is still broken (“{_quoted(m)}”)",
 )
 
@@ -141,7 +147,9 @@ SARCASM = _phrase(
 CUSTOMER_BLAME = _phrase(
     "blame",
     "frustration",
-    "you_ your_fault your_mistake your_error your_incompetence",
+    "you_broke you_lost you_messed you_screwed you_charged you_overcharged you_ignored you_keep you_never "
+    "you_clearly you_obviously you_don't_care you_can't_even you_guys you_people your_fault your_mistake your_error "
+    "your_incompetence",
     r"you(?: guys| people)? (?:broke|lost|messed|screwed|charged|overcharged|ignored|keep|never|clearly|"
     r"obviously|don't care|can't even)\b|your (?:fault|mistake|error|incompetence)\b",
     lambda m: f"blames the company (“{_quoted(m)}”)",
@@ -152,9 +160,11 @@ CUSTOMER_BLAME = _phrase(
 DISMISSIVE = _phrase(
     "dismissive_phrase",
     "curt",
-    "read_the rtfm as_i_ as_we_ as_already as_previously as_stated like_i_ i_already i_have_already we_already "
-    "we_have_already calm_down obviously per_my not_our not_my works_ you_should_have that's_how that's_just_how "
-    "there's_nothing nothing_i nothing_we google_it just_google it's_in_the its_in_the did_you_even did_you_not "
+    "read_the rtfm as_i_said as_i_mentioned as_i_stated as_i_explained as_i_already as_we_said "
+    "as_we_mentioned as_we_stated as_we_explained as_we_already as_already as_previously as_stated "
+    "like_i_ i_already i_have_already we_already we_have_already calm_down obviously per_my not_our "
+    "not_my works_on works_for works_fine you_should_have that's_how that's_just_how there's_nothing "
+    "nothing_i nothing_we google_it just_google it's_in_the its_in_the did_you_even did_you_not "
     "clearly_stated can't_help_you cannot_help_you deal_with_it that's_not_possible whatever",
     r"(?:read the (?:docs|documentation|manual|faq|article)|rtfm|as (?:i|we) (?:said|mentioned|stated|explained|"
     r"already said)|as (?:already|previously) (?:said|mentioned|stated|explained)|as stated|like i (?:said|told you)|"
@@ -216,7 +226,11 @@ THANKS = _phrase(
 CONCRETE_OFFER = _phrase(
     "concrete_offer",
     "warm",
-    "i'll_ i_will_ we'll_ we_will_ let_me let's i_can_ i've_ i_have_ we've_ we_have_ here's_ i'm_ happy_to_help on_it",
+    "i'll_ i_will_ we'll_ we_will_ let_me let's i_can_help i_can_do i_can_set i_can_send i_can_check i_can_fix "
+    "i_can_get i_can_walk i_can_reset i_can_refund i_can_process i_can_take i_can_look i_can_show i've_ i_have_just "
+    "we've_ we_have_just i_have_escalated i_have_refunded i_have_credited i_have_fixed i_have_sent i_have_reset "
+    "we_have_escalated we_have_refunded we_have_fixed we_have_sent here's_ i'm_on i'm_looking i'm_checking "
+    "i'm_working i'm_happy i'm_glad happy_to_help on_it",
     r"(?:i'll|i will|we'll|we will) (?:personally |now |also |go ahead and |right away )?"
     r"(?:look|check|fix|send|update|escalate|follow|investigate|get|make sure|take|set|walk|reset|refund|credit|"
     r"process|dig|sort|handle|keep|stay|call|ping|loop|add|open|raise|file|share|resolve)"
@@ -230,7 +244,8 @@ CONCRETE_OFFER = _phrase(
 FOLLOW_UP = _phrase(
     "follow_up",
     "warm",
-    "i'll_ i_will_ we'll_ we_will_ follow_up following_up by_ within_",
+    "i'll_ i_will_ we'll_ we_will_ follow_up following_up by_today by_tomorrow by_tonight by_monday by_tuesday "
+    "by_wednesday by_thursday by_friday by_end by_eod within_",
     r"(?:i'll|i will|we'll|we will) (?:check back|follow up|update you|keep you (?:posted|updated|in the loop)|"
     r"let you know|get back to you|circle back|report back)|follow(?:ing)? up\b"
     r"|by (?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|end of (?:the )?day|eod)\b"
@@ -241,7 +256,8 @@ FOLLOW_UP = _phrase(
 HEDGE = _phrase(
     "hedge",
     "warm",
-    "would_you could_you if_you_ perhaps maybe might i_think i_wonder i_was_wondering possibly when_you_",
+    "would_you could_you if_you_don't if_you_could if_you_can if_you_have perhaps maybe might i_think i_wonder "
+    "i_was_wondering possibly when_you_get when_you_have",
     r"(?:would you mind|could you|would you|if you (?:don't mind|could|can|have a moment)|perhaps|maybe|might|"
     r"i think|i wonder|i was wondering|possibly|when you (?:get a chance|have a moment))\b",
     lambda m: f"asks gently (“{_quoted(m)}”)",
@@ -411,7 +427,7 @@ def _opening(r: Reading) -> Cue | None:
 
 
 def _bare_imperative(r: Reading) -> Cue | None:
-    if "please" in r.words or r.words.isdisjoint(_IMPERATIVES):
+    if "please" in r.words:
         return None
     order = r.tokens[0] if r.tokens[0] in _IMPERATIVES else ""
     if not order:
@@ -420,6 +436,7 @@ def _bare_imperative(r: Reading) -> Cue | None:
     return Cue("bare_imperative", f"gives a bare instruction (“{order.capitalize()} …”)", "curt") if order else None
 
 
+_TOPIC_PAIRS = tuple(zip(_TOPICS, _TOPIC_WORDS, strict=True))
 _WAITING_INDEX = PHRASES.index(WAITING)
 _VALIDATION_INDEX = PHRASES.index(VALIDATION)
 
@@ -431,20 +448,31 @@ def find_cues(r: Reading) -> list[Cue]:
     matches = phrase_matches(r.lower)
     waiting = _waiting(r, matches.pop(_WAITING_INDEX, None))
     found = [waiting] if waiting else []
-    found.extend(Cue(PHRASES[i].name, PHRASES[i].explain(m), PHRASES[i].kind) for i, m in sorted(matches.items()))
+    for i in sorted(matches) if len(matches) > 1 else matches:
+        phrase = PHRASES[i]
+        found.append(Cue(phrase.name, phrase.explain(matches[i]), phrase.kind))
     words = r.words
-    for cue in (
-        _harsh(r, _VALIDATION_INDEX in matches) if not words.isdisjoint(_HARSH) else None,
-        _PROFANITY if not words.isdisjoint(_PROFANE) else None,
-        _all_caps(r),
-        _opening(r),
-        _bare_imperative(r),
-        _PLEASE if "please" in words or "pls" in words else None,
-    ):
-        if cue:
-            found.append(cue)
-    found.extend(_punctuation(r))
-    found.extend(
-        topic for topic, topic_words in zip(_TOPICS, _TOPIC_WORDS, strict=True) if not words.isdisjoint(topic_words)
-    )
+    if not words.isdisjoint(_HARSH):
+        harsh = _harsh(r, _VALIDATION_INDEX in matches)
+        if harsh:
+            found.append(harsh)
+    if not words.isdisjoint(_PROFANE):
+        found.append(_PROFANITY)
+    shouting = _all_caps(r)
+    if shouting:
+        found.append(shouting)
+    opening = _opening(r)
+    if opening:
+        found.append(opening)
+    if not words.isdisjoint(_IMPERATIVES):
+        order = _bare_imperative(r)
+        if order:
+            found.append(order)
+    if "please" in words or "pls" in words:
+        found.append(_PLEASE)
+    if "!" in r.text or "?" in r.text:
+        found.extend(_punctuation(r))
+    for topic, topic_words in _TOPIC_PAIRS:
+        if not words.isdisjoint(topic_words):
+            found.append(topic)
     return found

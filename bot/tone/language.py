@@ -26,6 +26,8 @@ _OTHER = frozenset(
 
 def looks_english(text: str, tokens: tuple[str, ...], words: frozenset[str]) -> bool:
     """False when most letters are non-Latin, or the words are another language's function words."""
+    if words.isdisjoint(_OTHER) and text.isascii():
+        return True  # the common case, decided without counting anything
     if not text.isascii():
         foreign_letters = len(_NON_ASCII_LETTER.findall(text))
         latin_letters = sum(len(t) for t in tokens)

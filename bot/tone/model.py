@@ -36,9 +36,12 @@ class Context:
     customer_frustration: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Analysis:
-    """The judgement of one text. All scores are in [0, 1]."""
+    """The judgement of one text. All scores are in [0, 1].
+
+    A value: treat it as read-only. (Not `frozen=True` only because frozen dataclasses cost
+    about a microsecond more to build, and analyze() runs on every message.)"""
 
     vader: dict[str, float]
     frustration: float

@@ -8,7 +8,7 @@ except emoji: `:rage:` is anger, `:pray:` or `:slightly_smiling_face:` are not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_CHARS = 4000  # longer texts are judged on their first MAX_CHARS characters
 
@@ -31,12 +31,17 @@ ANGRY_SHORTCODES = frozenset(
 ANGRY_CHARACTERS = frozenset("😡😠🤬😤🙄👎🖕💢🤦😩😫😖😒🤯")
 
 
-@dataclass(frozen=True, slots=True)
-class PlainText:
+class PlainText(NamedTuple):
     text: str  # what VADER and the cues read
     angry_emoji: int  # emoji that signal anger, counted before they were removed
     other_emoji: int  # shortcodes that carry no anger (removed: VADER does not know them)
     truncated: bool
+
+
+def _collapse_spaces(text: str) -> str:
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or text[:1] == " " or text[-1:] == " ":
+        return " ".join(text.split())
+    return text
 
 
 def _link(match: re.Match[str]) -> str:
@@ -70,4 +75,4 @@ def to_plain(text: str) -> PlainText:
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     if not text.isascii():
         angry += sum(1 for ch in text if ch in ANGRY_CHARACTERS)
-    return PlainText(text=" ".join(text.split()), angry_emoji=angry, other_emoji=other, truncated=truncated)
+    return PlainText(text=_collapse_spaces(text), angry_emoji=angry, other_emoji=other, truncated=truncated)
