@@ -20,7 +20,9 @@ from bot.tone import Analysis, Context, analyze
 MAX_DRAFT = 40_000  # Slack's own message limit; beyond it we leave the text alone
 ACK_CUES = ("validation", "apology", "thanks")
 NEXT_STEP_CUES = ("concrete_offer", "follow_up")
-ACK_INTENTS = ("acknowledge", "apologize", "gratitude")
+# An upset customer hears their feelings named first; a calm one is thanked for getting in touch.
+ACK_INTENTS_UPSET = ("acknowledge", "apologize")
+ACK_INTENTS_CALM = ("gratitude",)
 
 _GREETING = re.compile(
     r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^\n.!?,]{0,40}[,!.]?(?P<gap>[ \t]*\n\s*|[ \t]*)",
@@ -129,6 +131,8 @@ def _insert_opening(text: str, sentence: str) -> str:
         return f"{head.rstrip()} {sentence}"
     if "\n" in gap:
         return f"{head}{gap}{sentence}{gap}{body}"
+    if head.rstrip().endswith(",") and not re.match(r"I\b|I'", sentence):
+        sentence = sentence[0].lower() + sentence[1:]  # "Hi Priya, thank you for ..."
     return f"{head}{gap or ' '}{sentence} {_capitalize_word_at(body, 0)}"
 
 
@@ -145,6 +149,13 @@ def _append_closing(text: str, sentence: str) -> str:
     if body[-1].isalpha() and not any(a <= len(body) - 1 < b for a, b in protected_spans(body)):
         return f"{body}. {sentence}"
     return f"{body}\n{sentence}"  # ends in a URL, code or number: don't glue punctuation onto it
+
+
+def _mask_hits(draft: str, replacer: Replacer) -> str:
+    """The draft without its curt phrasings, for guessing the situation from the agent's own words."""
+    for hit in reversed(replacer.find(draft)):
+        draft = draft[: hit.start] + " " + draft[hit.end :]
+    return draft
 
 
 def _without_sign_off(text: str) -> str:
@@ -173,11 +184,13 @@ def rewrite(draft: str, customer_text: str | None = None, phrasebank: Phrasebank
 
     pb = phrasebank or load_phrasebank()
     text, changes = replace_curt(draft, pb.replacer)
+    draft_words = _mask_hits(draft, pb.replacer)
     situation = customer if customer and customer.judgeable else None
     current = analyze(_without_sign_off(text), context)  # "Thanks, Alex" is not an acknowledgement
     used: list[str] = []
     if not any(current.has(c) for c in ACK_CUES):
-        ack = _pick(pb, situation, customer_text, draft, ACK_INTENTS, used)
+        upset = situation is not None and situation.is_frustrated()
+        ack = _pick(pb, situation, customer_text, draft_words, ACK_INTENTS_UPSET if upset else ACK_INTENTS_CALM, used)
         if ack:
             sentence = ack.text
             text = _insert_opening(text, sentence)
@@ -187,7 +200,7 @@ def rewrite(draft: str, customer_text: str | None = None, phrasebank: Phrasebank
             changes.append(Change("acknowledge", "", sentence, why))
     current = analyze(text, context)
     if not any(current.has(c) for c in NEXT_STEP_CUES):
-        pick = _pick(pb, situation, customer_text, draft, ("follow_up",), used)
+        pick = _pick(pb, situation, customer_text, draft_words, ("follow_up",), used)
         if pick:
             text = _append_closing(text, pick.text)
             changes.append(Change("follow_up", "", pick.text, "The draft didn't say what happens next or when."))
