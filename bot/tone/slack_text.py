@@ -62,7 +62,7 @@ def to_plain(text: str) -> PlainText:
         text = _CONTROL.sub(" ", text)
     angry = other = 0
     if "`" in text:
-        text = _CODE_SPAN.sub(" code ", _CODE_BLOCK.sub(" code ", text))
+        text = _CODE_SPAN.sub(" ", _CODE_BLOCK.sub(" ", text))
     if "<" in text:
         text = _LINK.sub(_link, text)
     if text.count(":") >= 2:
