@@ -441,38 +441,49 @@ _WAITING_INDEX = PHRASES.index(WAITING)
 _VALIDATION_INDEX = PHRASES.index(VALIDATION)
 
 
+# Every word any word-list cue looks for: one intersection tells which lists to consult.
+_LISTED = frozenset().union(_HARSH, _PROFANE, _IMPERATIVES, _UNITS, _WAIT_CONTEXT, *_TOPIC_WORDS, {"please", "pls"})
+
+
 def find_cues(r: Reading) -> list[Cue]:
     """Every cue the text shows: phrases first, then word lists, shape and topics. The analyzer weighs them."""
     if not r.tokens:
         return _punctuation(r)
     matches = phrase_matches(r.lower)
-    waiting = _waiting(r, matches.pop(_WAITING_INDEX, None))
-    found = [waiting] if waiting else []
+    listed = r.words & _LISTED
+    waiting_phrase = matches.pop(_WAITING_INDEX, None)
+    found = []
+    if waiting_phrase or listed:
+        waiting = _waiting(r, waiting_phrase)
+        if waiting:
+            found.append(waiting)
     for i in sorted(matches) if len(matches) > 1 else matches:
         phrase = PHRASES[i]
         found.append(Cue(phrase.name, phrase.explain(matches[i]), phrase.kind))
-    words = r.words
-    if not words.isdisjoint(_HARSH):
-        harsh = _harsh(r, _VALIDATION_INDEX in matches)
-        if harsh:
-            found.append(harsh)
-    if not words.isdisjoint(_PROFANE):
-        found.append(_PROFANITY)
+    if listed:
+        if not listed.isdisjoint(_HARSH):
+            harsh = _harsh(r, _VALIDATION_INDEX in matches)
+            if harsh:
+                found.append(harsh)
+        if not listed.isdisjoint(_PROFANE):
+            found.append(_PROFANITY)
     shouting = _all_caps(r)
     if shouting:
         found.append(shouting)
     opening = _opening(r)
     if opening:
         found.append(opening)
-    if not words.isdisjoint(_IMPERATIVES):
-        order = _bare_imperative(r)
-        if order:
-            found.append(order)
-    if "please" in words or "pls" in words:
-        found.append(_PLEASE)
+    if listed:
+        if not listed.isdisjoint(_IMPERATIVES):
+            order = _bare_imperative(r)
+            if order:
+                found.append(order)
+        if "please" in listed or "pls" in listed:
+            found.append(_PLEASE)
     if "!" in r.text or "?" in r.text:
         found.extend(_punctuation(r))
-    for topic, topic_words in _TOPIC_PAIRS:
-        if not words.isdisjoint(topic_words):
-            found.append(topic)
+    if listed:
+        for topic, topic_words in _TOPIC_PAIRS:
+            if not listed.isdisjoint(topic_words):
+                found.append(topic)
     return found

@@ -28,7 +28,7 @@ class Vader(SentimentIntensityAnalyzer):  # type: ignore[misc]
                 continue
             sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
         sentiments = self._but_check(words, sentiments)
-        return dict(self.score_valence(sentiments, text))
+        return self.score_valence(sentiments, text)  # type: ignore[no-any-return]
 
 
 VADER = Vader()
