@@ -30,6 +30,7 @@ VIEW_BLOCKS = 100
 TITLE_LIMIT = 24
 OPTION_LIMIT = 75
 FALLBACK_LIMIT = 3000
+HOME_UNFILTERED = 12  # phrases on App Home before the agent picks an intent or situation
 DRAFT_SHOWN = 1200  # a draft longer than this is shown cut, with a note
 
 ACTION_USE = "nudge_use"
@@ -312,11 +313,20 @@ def check_result(
     return fallback(f"Kindly: your draft {verdict}."), tone_check(draft, analysis, rewrite, curt_threshold)
 
 
-def stats_message(stats: WeekStats) -> tuple[str, list[Block]]:
-    line = (
-        f"*Your week with Kindly:* {stats.received} nudges · {stats.used} used · "
-        f"{stats.more} asked for more · {stats.dismissed} dismissed"
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def week_line(stats: WeekStats, bold: str = "") -> str:
+    b = bold
+    return (
+        f"{b}{plural(stats.received, 'nudge')}{b} received · {b}{stats.used}{b} used · "
+        f"{b}{stats.more}{b} asked for more · {b}{stats.dismissed}{b} dismissed"
     )
+
+
+def stats_message(stats: WeekStats) -> tuple[str, list[Block]]:
+    line = "*Your week with Kindly:* " + week_line(stats)
     return fallback(line.replace("*", "")), [section(line)]
 
 
@@ -373,10 +383,7 @@ def home_view(
     toggle = "Turn nudges off" if enabled else "Turn nudges on"
     blocks: list[Block] = [
         header("Your week with Kindly"),
-        section(
-            f"*{stats.received}* nudges received · *{stats.used}* used · "
-            f"*{stats.more}* asked for more · *{stats.dismissed}* dismissed"
-        ),
+        section(week_line(stats, bold="*")),
         context("Kindly counts nudges, never messages: nothing anyone wrote is kept."),
         divider(),
         header("Settings"),
@@ -400,10 +407,10 @@ def home_view(
         ),
     ]
     room = VIEW_BLOCKS - len(blocks) - 1
-    shown = phrases[:room]
+    shown = phrases[: room if intent or situation else min(room, HOME_UNFILTERED)]
     blocks.extend(phrase_blocks(None, shown))
     if len(phrases) > len(shown):
-        blocks.append(context(f"{len(phrases) - len(shown)} more: narrow the intent or situation to see them."))
+        blocks.append(context(f"{len(phrases) - len(shown)} more: pick an intent or a situation to see them."))
     elif not phrases:
         blocks.append(context("No phrasing matches both filters."))
     metadata = json.dumps({"intent": intent, "situation": situation})

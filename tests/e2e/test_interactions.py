@@ -89,7 +89,7 @@ def test_mute_silences_and_unmute_restores(running: Running) -> None:
 def test_stats_counts_my_week(running: Running) -> None:
     running.sender.event(payloads.envelope(payloads.message(CUSTOMER, ANGRY)))
     running.fake.wait_for("chat.postEphemeral", count=2)
-    assert "1 nudges" in shown_text(kindly(running, "stats")["blocks"])
+    assert "1 nudge received" in shown_text(kindly(running, "stats")["blocks"])
 
 
 # nudge buttons ---------------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def test_server_errors_and_ok_false_are_survived(running: Running, all_logs: pyt
     running.sender.event(payloads.envelope(payloads.message(CUSTOMER, ANGRY, channel="CTHIRD")))
     fake.wait_for("chat.postEphemeral", count=2)
     reply = running.sender.form(payloads.command("stats", user=AGENT))
-    assert reply.status == 200 and "1 nudges" in reply.body
+    assert reply.status == 200 and "1 nudge received" in reply.body
 
 
 def test_rate_limit_is_retried_after_retry_after(running: Running) -> None:
