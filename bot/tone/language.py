@@ -24,7 +24,7 @@ _OTHER = frozenset(
 )
 
 
-def looks_english(text: str, tokens: tuple[str, ...], words: frozenset[str]) -> bool:
+def looks_english(text: str, tokens: list[str], words: frozenset[str]) -> bool:
     """False when most letters are non-Latin, or the words are another language's function words."""
     if words.isdisjoint(_OTHER) and text.isascii():
         return True  # the common case, decided without counting anything

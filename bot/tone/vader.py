@@ -12,7 +12,7 @@ from __future__ import annotations
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
 
 
-class Vader(SentimentIntensityAnalyzer):  # type: ignore[misc]
+class Vader(SentimentIntensityAnalyzer):
     def polarity_scores(self, text: str) -> dict[str, float]:
         if not text.isascii():
             return dict(super().polarity_scores(text))
@@ -28,7 +28,7 @@ class Vader(SentimentIntensityAnalyzer):  # type: ignore[misc]
                 continue
             sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
         sentiments = self._but_check(words, sentiments)
-        return self.score_valence(sentiments, text)  # type: ignore[no-any-return]
+        return self.score_valence(sentiments, text)
 
 
 VADER = Vader()
