@@ -19,17 +19,17 @@ database has already grouped and counted.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Float,
     Integer,
     String,
     and_,
     case,
-    cast,
     func,
     literal,
     select,
@@ -136,43 +136,30 @@ def _day_bucket(column: Any, window: WeekWindow) -> ColumnElement[int]:
     return case(*whens, else_=6)
 
 
-def _thread_rows(team_id: str, window: WeekWindow) -> Any:
-    """One row per thread active in the week, with its per-thread facts (a CTE)."""
+def _in_week(column: Any, window: WeekWindow) -> ColumnElement[bool]:
+    return and_(column >= window.start, column < window.end)
+
+
+def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> Any:
+    """One row per customer thread of the week with its facts (a CTE).
+
+    Only customer messages are grouped (the one sort over the week's rows); the first agent
+    reply is one index seek per thread. The thread recovered when its last customer message
+    is later than its last frustrated one.
+    """
     m = messages
-    part = (m.c.channel_id, m.c.thread_ts)
-    is_customer = m.c.role == "customer"
-    wk = (
+    th = (
         select(
             m.c.channel_id,
             m.c.thread_ts,
-            m.c.role,
-            m.c.frustrated,
-            m.c.curt,
-            m.c.created_at,
-            func.min(case((and_(is_customer, _is(m.c.frustrated)), m.c.created_at)))
-            .over(partition_by=part)
-            .label("first_frus"),
-            func.max(case((is_customer, m.c.created_at))).over(partition_by=part).label("last_cust"),
+            func.count().label("cust_msgs"),
+            func.min(m.c.created_at).label("first_cust"),
+            func.max(m.c.created_at).label("last_cust"),
+            func.min(case((_is(m.c.frustrated), m.c.created_at))).label("first_frus"),
+            func.max(case((_is(m.c.frustrated), m.c.created_at))).label("last_frus"),
         )
-        .where(m.c.team_id == team_id, m.c.created_at >= window.start, m.c.created_at < window.end)
-        .cte("wk")
-    )
-    w = wk.c
-    w_customer = w.role == "customer"
-    w_agent_curt = and_(w.role == "agent", _is(w.curt))
-    th = (
-        select(
-            w.channel_id,
-            w.thread_ts,
-            func.sum(_flag(w_customer)).label("cust_msgs"),
-            func.min(case((w_customer, w.created_at))).label("first_cust"),
-            func.max(w.last_cust).label("last_cust"),
-            func.min(w.first_frus).label("first_frus"),
-            func.max(_flag(and_(w_customer, w.created_at == w.last_cust, _is(w.frustrated)))).label("last_frus"),
-            func.sum(_flag(w_agent_curt)).label("curt"),
-            func.sum(_flag(and_(w_agent_curt, w.created_at > w.first_frus))).label("curt_frus"),
-        )
-        .group_by(w.channel_id, w.thread_ts)
+        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), m.c.role == "customer")
+        .group_by(m.c.channel_id, m.c.thread_ts)
         .cte("th")
     )
     m2 = messages.alias("m2")
@@ -188,88 +175,151 @@ def _thread_rows(team_id: str, window: WeekWindow) -> Any:
         .scalar_subquery()
     )
     is_frus = th.c.first_frus.is_not(None)
-    rt = seconds_between(first_reply, th.c.first_cust)
-    th2 = select(
+    rt: Any = seconds_between(first_reply, th.c.first_cust)
+    if not all_replies:  # only frustrated threads' replies are compared week to week
+        rt = case((is_frus, rt))
+    return select(
         th.c.channel_id,
         th.c.cust_msgs,
-        th.c.curt,
-        th.c.curt_frus,
-        _flag(th.c.cust_msgs > 0).label("counted"),
         _flag(is_frus).label("is_frus"),
-        _flag(and_(is_frus, th.c.last_frus == 0)).label("recovered"),
+        _flag(and_(is_frus, th.c.last_frus < th.c.last_cust)).label("recovered"),
         _day_bucket(th.c.first_frus, window).label("frus_day"),
         _day_bucket(th.c.last_cust, window).label("last_day"),
         rt.label("rt"),
     ).cte("th2")
-    return th2
 
 
-def _ranked(th2: Any) -> Any:
-    """Add rank/count windows over response times, per channel and team-wide, all and frustrated."""
+def _count_rows(th2: Any) -> Any:
+    """Per scope (each channel, and the team as TEAM): thread counts, answered counts, daily series."""
     c = th2.c
-    nulls_last = (case((c.rt.is_(None), 1), else_=0), c.rt)
-    return select(
-        c.channel_id,
-        c.cust_msgs,
-        c.curt,
-        c.curt_frus,
-        c.counted,
-        c.is_frus,
-        c.recovered,
-        c.frus_day,
-        c.last_day,
-        c.rt,
-        func.row_number().over(partition_by=c.channel_id, order_by=nulls_last).label("rn_c"),
-        func.count(c.rt).over(partition_by=c.channel_id).label("n_c"),
-        func.row_number().over(partition_by=(c.channel_id, c.is_frus), order_by=nulls_last).label("rn_cf"),
-        func.count(c.rt).over(partition_by=(c.channel_id, c.is_frus)).label("n_cf"),
-        func.row_number().over(order_by=nulls_last).label("rn_t"),
-        func.count(c.rt).over().label("n_t"),
-        func.row_number().over(partition_by=c.is_frus, order_by=nulls_last).label("rn_tf"),
-        func.count(c.rt).over(partition_by=c.is_frus).label("n_tf"),
-    ).cte("ranked")
+
+    def figures() -> list[Any]:
+        days = [func.sum(_flag(and_(c.is_frus == 1, c.frus_day == d))).label(f"fd{d}") for d in range(7)]
+        days += [func.sum(_flag(and_(c.recovered == 1, c.last_day == d))).label(f"rd{d}") for d in range(7)]
+        return [
+            func.sum(c.cust_msgs).label("cust_msgs"),
+            func.count().label("threads"),
+            func.sum(c.is_frus).label("frus"),
+            func.sum(c.recovered).label("recovered"),
+            func.count(c.rt).label("answered"),
+            func.count(case((c.is_frus == 1, c.rt))).label("answered_frus"),
+            *days,
+        ]
+
+    per_channel = select(c.channel_id.label("scope"), *figures()).group_by(c.channel_id)
+    team = select(literal(TEAM, String).label("scope"), *figures())
+    return union_all(per_channel, team).cte("agg")
 
 
-def _median(rt: Any, rn: Any, n: Any, only: ColumnElement[bool] | None = None) -> Any:
-    middle = and_(rt.is_not(None), rn.in_([(n + 1) // 2, (n + 2) // 2]))
-    return func.avg(case((middle if only is None else and_(only, middle), rt)))
+def _timing_rows(th2: Any, agg: Any, per_channel: bool) -> Any:
+    """Median and p90 first reply per (scope, subset), subsets "all" and "frus".
+
+    Each answered thread is stacked once per scope (its channel, the team) and subset, so one
+    ROW_NUMBER window sorts everything; group sizes come from the per-scope counts joined
+    back (a COUNT window costs SQLite a second pass). `per_channel=False` ranks only the
+    team's frustrated threads, all the previous week's comparison needs.
+    """
+    c = th2.c
+    team, every, frus = literal(TEAM, String), literal("all", String), literal("frus", String)
+    answered = c.rt.is_not(None)
+    parts = [select(team.label("scope"), frus.label("subset"), c.rt).where(c.is_frus == 1, answered)]
+    if per_channel:
+        parts += [
+            select(c.channel_id, every, c.rt).where(answered),
+            select(team, every, c.rt).where(answered),
+            select(c.channel_id, frus, c.rt).where(c.is_frus == 1, answered),
+        ]
+    st = union_all(*parts).cte("st")
+    ranked = select(st, func.row_number().over(partition_by=(st.c.scope, st.c.subset), order_by=st.c.rt).label("rn")).cte(
+        "ranked"
+    )
+    r = ranked.c
+    n = case((r.subset == "all", agg.c.answered), else_=agg.c.answered_frus)
+    return (
+        select(
+            r.scope,
+            r.subset,
+            func.count().label("answered"),
+            func.avg(case((r.rn.in_([(n + 1) // 2, (n + 2) // 2]), r.rt))).label("median"),
+            func.max(case((r.rn == (n * 9 + 9) // 10, r.rt))).label("p90"),
+        )
+        .select_from(ranked.join(agg, agg.c.scope == r.scope))
+        .group_by(r.scope, r.subset)
+    )
 
 
-def _p90(rt: Any, rn: Any, n: Any, only: ColumnElement[bool] | None = None) -> Any:
-    at = and_(rt.is_not(None), rn == (n * 9 + 9) // 10)
-    return func.max(case((at if only is None else and_(only, at), rt)))
+def _thread_figures(
+    conn: Connection, team_id: str, window: WeekWindow, per_channel: bool = True
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], Timing]]:
+    """Counts per scope and first-reply timings per (scope, subset), from one thread CTE.
 
-
-def _aggregates(r: Any, rn: Any, n: Any, rnf: Any, nf: Any) -> list[Any]:
-    frus = r.is_frus == 1
-    cols: list[Any] = [
-        func.coalesce(func.sum(r.cust_msgs), 0).label("cust_msgs"),
-        func.coalesce(func.sum(r.counted), 0).label("threads"),
-        func.coalesce(func.sum(r.is_frus), 0).label("frus"),
-        func.coalesce(func.sum(r.recovered), 0).label("recovered"),
-        func.count(r.rt).label("answered"),
-        func.count(case((frus, r.rt))).label("answered_frus"),
-        func.coalesce(func.sum(r.curt), 0).label("curt"),
-        func.coalesce(func.sum(r.curt_frus), 0).label("curt_frus"),
-        _median(r.rt, rn, n).label("med_all"),
-        _p90(r.rt, rn, n).label("p90_all"),
-        _median(r.rt, rnf, nf, frus).label("med_frus"),
-        _p90(r.rt, rnf, nf, frus).label("p90_frus"),
+    The two result shapes travel in one UNION ALL (padded with NULLs) so the week's rows are
+    grouped into threads once.
+    """
+    th2 = _thread_rows(team_id, window, all_replies=per_channel)
+    agg = _count_rows(th2)
+    timings = _timing_rows(th2, agg, per_channel).subquery()
+    count_cols = [
+        "cust_msgs",
+        "threads",
+        "frus",
+        "recovered",
+        *(f"fd{d}" for d in range(7)),
+        *(f"rd{d}" for d in range(7)),
     ]
-    for day in range(7):
-        cols.append(func.coalesce(func.sum(_flag(and_(frus, r.frus_day == day))), 0).label(f"fd{day}"))
-    for day in range(7):
-        cols.append(func.coalesce(func.sum(_flag(and_(r.recovered == 1, r.last_day == day))), 0).label(f"rd{day}"))
-    return cols
+    nothing = literal(None, Integer)
+    first = select(
+        literal("counts", String).label("kind"),
+        agg.c.scope,
+        literal("all", String).label("subset"),
+        *(agg.c[name].label(name) for name in count_cols),
+        nothing.label("answered"),
+        literal(None, Float).label("median"),
+        literal(None, Float).label("p90"),
+    )
+    second = select(
+        literal("timing", String),
+        timings.c.scope,
+        timings.c.subset,
+        *(nothing for _ in count_cols),
+        timings.c.answered,
+        timings.c.median,
+        timings.c.p90,
+    )
+    scope_counts: dict[str, dict[str, Any]] = {}
+    scope_timings: dict[tuple[str, str], Timing] = {}
+    for row in conn.execute(union_all(first, second)).mappings():
+        if row["kind"] == "counts":
+            scope_counts[row["scope"]] = dict(row)
+        else:
+            scope_timings[(row["scope"], row["subset"])] = _timing(row["answered"], row["median"], row["p90"])
+    return scope_counts, scope_timings
 
 
-def _thread_figures(conn: Connection, team_id: str, window: WeekWindow) -> dict[str, dict[str, Any]]:
-    """Counts, timings and daily series per channel plus the team row, in one statement."""
-    r = _ranked(_thread_rows(team_id, window)).c
-    per_channel = select(r.channel_id.label("scope"), *_aggregates(r, r.rn_c, r.n_c, r.rn_cf, r.n_cf)).group_by(r.channel_id)
-    team = select(literal(TEAM, String).label("scope"), *_aggregates(r, r.rn_t, r.n_t, r.rn_tf, r.n_tf))
-    rows = conn.execute(union_all(per_channel, team)).mappings().all()
-    return {row["scope"]: dict(row) for row in rows}
+def _curt_figures(conn: Connection, team_id: str, window: WeekWindow) -> dict[str, tuple[int, int]]:
+    """Per scope: (curt agent replies, those sent after a frustrated customer message in the thread)."""
+    m, f = messages, messages.alias("f")
+    frustrated_before = (
+        select(f.c.id)
+        .where(
+            f.c.team_id == team_id,
+            f.c.channel_id == m.c.channel_id,
+            f.c.thread_ts == m.c.thread_ts,
+            f.c.role == "customer",
+            f.c.created_at >= window.start,
+            f.c.created_at < m.c.created_at,
+            _is(f.c.frustrated),
+        )
+        .exists()
+    )
+    cr = (
+        select(m.c.channel_id, _flag(frustrated_before).label("to_frus"))
+        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), m.c.role == "agent", _is(m.c.curt))
+        .cte("cr")
+    )
+    per_channel = select(cr.c.channel_id, func.count(), func.sum(cr.c.to_frus)).group_by(cr.c.channel_id)
+    team = select(literal(TEAM, String), func.count(), func.sum(cr.c.to_frus))
+    return {str(s): (int(n or 0), int(t or 0)) for s, n, t in conn.execute(union_all(per_channel, team))}
 
 
 def _nudge_figures(conn: Connection, team_id: str, window: WeekWindow) -> dict[str, NudgeCounts]:
@@ -332,29 +382,43 @@ def _load(conn: Connection, team_id: str, window: WeekWindow) -> tuple[list[Agen
     """Agents far above the team's median of frustrated threads: >= 2x the median and >= median + 3.
 
     The median is over every agent who wrote in the week (zero-load agents included), picked by
-    window functions like the response-time percentiles.
+    window functions like the response-time percentiles. Starting from the few frustrated
+    threads and seeking their agents keeps this off the week's full sort.
     """
-    m = messages.c
-    in_week = (m.team_id == team_id, m.created_at >= window.start, m.created_at < window.end)
-    frus_threads = (
-        select(m.channel_id, m.thread_ts).where(*in_week, m.role == "customer", _is(m.frustrated)).distinct().cte("ft")
+    m, a = messages, messages.alias("a")
+    ft = (
+        select(m.c.channel_id, m.c.thread_ts)
+        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), m.c.role == "customer", _is(m.c.frustrated))
+        .distinct()
+        .cte("ft")
     )
-    agent_threads = select(m.user_id, m.channel_id, m.thread_ts).where(*in_week, m.role == "agent").distinct().cte("at")
-    per_agent = (
-        select(
-            agent_threads.c.user_id,
-            func.count(frus_threads.c.thread_ts).label("n"),
-        )
+    pairs = (
+        select(a.c.user_id, ft.c.channel_id, ft.c.thread_ts)
         .select_from(
-            agent_threads.outerjoin(
-                frus_threads,
+            ft.join(
+                a,
                 and_(
-                    frus_threads.c.channel_id == agent_threads.c.channel_id,
-                    frus_threads.c.thread_ts == agent_threads.c.thread_ts,
+                    a.c.team_id == team_id,
+                    a.c.channel_id == ft.c.channel_id,
+                    a.c.thread_ts == ft.c.thread_ts,
+                    a.c.role == "agent",
+                    _in_week(a.c.created_at, window),
                 ),
             )
         )
-        .group_by(agent_threads.c.user_id)
+        .distinct()
+        .cte("pairs")
+    )
+    loaded = select(pairs.c.user_id, func.count().label("n")).group_by(pairs.c.user_id).cte("loaded")
+    agents = (
+        select(m.c.user_id)
+        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), m.c.role == "agent")
+        .distinct()
+        .cte("agents")
+    )
+    per_agent = (
+        select(agents.c.user_id, func.coalesce(loaded.c.n, 0).label("n"))
+        .select_from(agents.outerjoin(loaded, loaded.c.user_id == agents.c.user_id))
         .cte("pa")
     )
     ranked = select(
@@ -364,24 +428,27 @@ def _load(conn: Connection, team_id: str, window: WeekWindow) -> tuple[list[Agen
         func.count().over().label("k"),
     ).cte("ra")
     median = (
-        select(func.avg(cast(ranked.c.n, Integer) * 1.0))
+        select(func.avg(ranked.c.n * 1.0))
         .where(ranked.c.rn.in_([(ranked.c.k + 1) // 2, (ranked.c.k + 2) // 2]))
         .scalar_subquery()
     )
-    agents = select(func.count()).select_from(per_agent).scalar_subquery()
+    active = select(func.count()).select_from(ranked).scalar_subquery()
     query = (
-        select(ranked.c.user_id, ranked.c.n, median.label("median"), agents.label("agents"))
+        select(ranked.c.user_id, ranked.c.n, median.label("median"), active.label("active"))
         .where(ranked.c.n >= median * 2, ranked.c.n >= median + 3)
         .order_by(ranked.c.user_id)  # alphabetical on purpose: this list is never a ranking
     )
     rows = conn.execute(query).all()
-    active = int(conn.execute(select(agents)).scalar() or 0) if not rows else int(rows[0].agents)
-    return [AgentLoad(str(r.user_id), int(r.n), float(r.median)) for r in rows], active
+    if rows:
+        return [AgentLoad(str(r.user_id), int(r.n), float(r.median)) for r in rows], int(rows[0].active)
+    return [], int(conn.execute(select(func.count()).select_from(agents)).scalar() or 0)
 
 
 def _seen(conn: Connection, team_id: str) -> tuple[datetime | None, datetime | None]:
+    """Two statements on purpose: each is a single seek on (team_id, created_at)."""
     m = messages.c
-    first, last = conn.execute(select(func.min(m.created_at), func.max(m.created_at)).where(m.team_id == team_id)).one()
+    first = conn.execute(select(func.min(m.created_at)).where(m.team_id == team_id)).scalar()
+    last = conn.execute(select(func.max(m.created_at)).where(m.team_id == team_id)).scalar()
     return (to_utc(first) if first else None, to_utc(last) if last else None)
 
 
@@ -394,22 +461,33 @@ def _timing(n: Any, median: Any, p90: Any) -> Timing:
     return Timing(int(n or 0), _ms(median), _ms(p90))
 
 
-def _scope(scope: str, row: dict[str, Any] | None, nudge: NudgeCounts | None) -> ScopeFigures:
-    nudge = nudge or NudgeCounts()
-    if row is None:
-        return ScopeFigures(scope=scope, nudges=nudge)
-    return ScopeFigures(
+def _scope(
+    scope: str,
+    counts: dict[str, dict[str, Any]],
+    timings: dict[tuple[str, str], Timing],
+    curt: dict[str, tuple[int, int]],
+    nudge: dict[str, NudgeCounts],
+) -> ScopeFigures:
+    row = counts.get(scope)
+    curt_replies, curt_to_frus = curt.get(scope, (0, 0))
+    everyone = timings.get((scope, "all"), Timing())
+    base = ScopeFigures(
         scope=scope,
+        curt_replies=curt_replies,
+        curt_to_frustrated=curt_to_frus,
+        nudges=nudge.get(scope, NudgeCounts()),
+        answered_threads=everyone.n,
+        response_all=everyone,
+        response_frustrated=timings.get((scope, "frus"), Timing()),
+    )
+    if row is None:
+        return base
+    return replace(
+        base,
         customer_messages=int(row["cust_msgs"] or 0),
         threads=int(row["threads"] or 0),
         frustrated_threads=int(row["frus"] or 0),
         recovered_threads=int(row["recovered"] or 0),
-        answered_threads=int(row["answered"] or 0),
-        curt_replies=int(row["curt"] or 0),
-        curt_to_frustrated=int(row["curt_frus"] or 0),
-        response_all=_timing(row["answered"], row["med_all"], row["p90_all"]),
-        response_frustrated=_timing(row["answered_frus"], row["med_frus"], row["p90_frus"]),
-        nudges=nudge,
         frustrated_by_day=tuple(int(row[f"fd{d}"] or 0) for d in range(7)),
         recovered_by_day=tuple(int(row[f"rd{d}"] or 0) for d in range(7)),
     )
@@ -423,13 +501,15 @@ def week_figures(
     detail: bool = True,
     top: int = 3,
 ) -> WeekFigures:
-    """All figures of one team for one week. `detail=False` skips cues, phrases and load
-    (the previous week only needs the comparable counts)."""
-    threads = _thread_figures(conn, team_id, window)
+    """All figures of one team for one week. `detail=False` (the previous week, which only
+    feeds "what changed") skips cues, phrases, load and all timings but the team's
+    frustrated-thread ones."""
+    counts, timings = _thread_figures(conn, team_id, window, per_channel=detail)
+    curt = _curt_figures(conn, team_id, window)
     nudge = _nudge_figures(conn, team_id, window)
-    channel_ids = sorted((set(threads) | set(nudge)) - {TEAM})
-    channels = {cid: _scope(cid, threads.get(cid), nudge.get(cid)) for cid in channel_ids}
-    team = _scope(TEAM, threads.get(TEAM), nudge.get(TEAM))
+    channel_ids = sorted((set(counts) | {s for s, _ in timings} | set(curt) | set(nudge)) - {TEAM})
+    channels = {cid: _scope(cid, counts, timings, curt, nudge) for cid in channel_ids}
+    team = _scope(TEAM, counts, timings, curt, nudge)
     cues = _top_cues(conn, team_id, window, top) if detail else []
     phrases = _top_phrases(conn, team_id, window, top) if detail else []
     load, active = _load(conn, team_id, window) if detail else ([], 0)
