@@ -24,9 +24,10 @@ NEXT_STEP_CUES = ("concrete_offer", "follow_up")
 ACK_INTENTS_UPSET = ("acknowledge", "apologize")
 ACK_INTENTS_CALM = ("gratitude",)
 
-_GREETING = re.compile(
-    r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^\n.!?,]{0,40}[,!.]?(?P<gap>[ \t]*\n\s*|[ \t]*)",
-    re.I,
+_GREETING = re.compile(  # "Hi Priya," / "Hello there!" / "Dear Mr. Smith," / "Good morning Sam" + newline
+    r"^\s*(?i:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b"
+    r"(?:[ \t]+(?:[A-Z][^\s,!?:]*|there|team|all|everyone|folks)){0,3}[ \t]*"
+    r"(?:[,!.:]|(?=\n)|$)(?P<gap>[ \t]*\n\s*|[ \t]*)"
 )
 _SIGN_OFF = re.compile(
     r"(?P<gap>\n\s*)(?:thanks|thank you|many thanks|best|best regards|kind regards|warm regards|regards|cheers)"
@@ -126,11 +127,12 @@ def _insert_opening(text: str, sentence: str) -> str:
     if not greeting:
         body = text.lstrip()
         return f"{sentence} {_capitalize_word_at(body, 0)}" if body else sentence
-    head, gap, body = text[: greeting.end("gap") - len(greeting["gap"])], greeting["gap"], text[greeting.end() :]
+    head, gap, body = text[: greeting.start("gap")], greeting["gap"], text[greeting.end() :]
     if not body:
-        return f"{head.rstrip()} {sentence}"
+        head = head.rstrip()
+        return f"{head} {sentence}" if head[-1:] in ",!.:" else f"{head}! {sentence}"
     if "\n" in gap:
-        return f"{head}{gap}{sentence}{gap}{body}"
+        return f"{head}{gap}{sentence}{gap}{_capitalize_word_at(body, 0)}"
     if head.rstrip().endswith(",") and not re.match(r"I\b|I'", sentence):
         sentence = sentence[0].lower() + sentence[1:]  # "Hi Priya, thank you for ..."
     return f"{head}{gap or ' '}{sentence} {_capitalize_word_at(body, 0)}"

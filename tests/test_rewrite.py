@@ -187,3 +187,21 @@ def test_rewrite_never_raises_on_any_text(draft: str, customer: str | None) -> N
     result = rewrite(draft, customer)
     assert result.original == draft
     assert _numbers(result.text) <= _numbers(draft)
+
+
+@pytest.mark.parametrize(
+    ("draft", "start"),
+    [
+        ("Dear Mr. Smith, your refund is late.", "Dear Mr. Smith, thank you"),
+        ("Hi Sam, the refund was sent.", "Hi Sam, thank you"),
+        ("Good morning Sam\nRead the docs.", "Good morning Sam\nThank you"),
+        ("Hi", "Hi! Thank you"),
+    ],
+)
+def test_acknowledgement_goes_after_the_greeting(draft: str, start: str) -> None:
+    assert rewrite(draft).text.startswith(start)
+
+
+def test_a_sentence_starting_with_hey_is_not_mistaken_for_a_greeting() -> None:
+    result = rewrite("Hey you need it.")
+    assert result.text.endswith("Hey you need it.") and not result.text.startswith("Hey")

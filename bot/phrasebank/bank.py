@@ -161,7 +161,7 @@ def load_phrasebank(extra_dir: Path | None = None) -> Phrasebank:
 
     Raises PhrasebankError (a ValueError) listing every problem when a file is invalid.
     """
-    key = extra_dir.resolve() if extra_dir is not None else None
+    key = Path(extra_dir).resolve() if extra_dir is not None else None
     return _load(key)
 
 
