@@ -67,6 +67,8 @@ def user_text(text: str, limit: int) -> str:
     if len(safe) <= limit:
         return safe
     note = f"… _(cut: {len(text)} characters in all)_"
+    if len(note) * 2 > limit:  # no room to explain: a bare ellipsis still shows the cut
+        return clip(safe, limit)
     return clip(safe, limit - len(note), marker="") + note
 
 

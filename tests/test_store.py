@@ -1,0 +1,186 @@
+"""The store: schema on start, versioned migrations, retry dedupe, thread facts, mutes, outcomes."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.store import MessageRecord, Store, migrate
+from bot.store.migrations import current_version
+from bot.store.schema import SCHEMA_VERSION, messages, schema_version
+
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(f"sqlite:///{tmp_path / 'k.db'}")
+
+
+def record(event_id: str, user: str, role: str, minutes: int, thread: str = "100.0", frustration: float = 0.1,
+           channel: str = "C1") -> MessageRecord:  # fmt: skip
+    return MessageRecord(
+        team_id="T1",
+        event_id=event_id,
+        channel_id=channel,
+        thread_ts=thread,
+        ts=f"{100 + minutes}.0",
+        user_id=user,
+        role=role,
+        frustration=frustration,
+        curtness=0.1,
+        warmth=0.5,
+        compound=0.0,
+        cues=("waiting", "billing"),
+        judgeable=True,
+        frustrated=frustration >= 0.6,
+        curt=False,
+        created_at=T0 + timedelta(minutes=minutes),
+    )
+
+
+def test_schema_is_created_and_migration_is_idempotent(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'k.db'}")
+    assert current_version(store.engine) == SCHEMA_VERSION
+    assert migrate(store.engine) == SCHEMA_VERSION  # a second start changes nothing
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema_version)).scalar() == SCHEMA_VERSION
+
+
+def test_a_database_newer_than_the_code_is_refused(store: Store) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(schema_version.insert().values(version=SCHEMA_VERSION + 1, applied_at=T0))
+    with pytest.raises(RuntimeError, match="newer than this code"):
+        migrate(store.engine)
+
+
+def test_sqlite_runs_in_wal_mode(store: Store) -> None:
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_in_memory_database_is_shared_between_threads() -> None:
+    store = Store.open("sqlite://")
+    seen: list[bool] = []
+    thread = threading.Thread(target=lambda: seen.append(store.record_message(record("E1", "U1", "customer", 0))))
+    thread.start()
+    thread.join()
+    assert seen == [True] and store.record_message(record("E1", "U1", "customer", 0)) is False
+
+
+def test_same_event_id_is_recorded_once(store: Store) -> None:
+    assert store.record_message(record("Ev1", "UC", "customer", 0)) is True
+    assert store.record_message(record("Ev1", "UC", "customer", 0)) is False
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(messages)).scalar() == 1
+
+
+def test_concurrent_inserts_of_one_event_let_exactly_one_through(store: Store) -> None:
+    results: list[bool] = []
+    lock = threading.Lock()
+
+    def insert() -> None:
+        ok = store.record_message(record("EvRace", "UC", "customer", 0))
+        with lock:
+            results.append(ok)
+
+    threads = [threading.Thread(target=insert) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] * 7 + [True]
+
+
+def test_thread_summary_tracks_agents_and_unanswered_customers(store: Store) -> None:
+    store.record_message(record("E1", "UC", "customer", 0, frustration=0.2))
+    store.record_message(record("E2", "UA", "agent", 5))
+    store.record_message(record("E3", "UC", "customer", 10, frustration=0.5))
+    store.record_message(record("E4", "UC", "customer", 20, frustration=0.9))
+    store.record_message(record("E5", "UB", "agent", 1, thread="999.0"))  # another thread
+    summary = store.thread_summary("T1", "C1", "100.0", before_ts="999999.0")
+    assert summary.agents == ("UA",)
+    assert summary.unanswered == 2
+    assert summary.first_unanswered_at == T0 + timedelta(minutes=10)
+    assert summary.last_customer_frustration == 0.9 and summary.last_customer_id == "UC"
+    assert store.thread_summary("T2", "C1", "100.0", before_ts="x").agents == ()  # teams stay apart
+
+
+def test_recent_channel_agents_most_recent_first(store: Store) -> None:
+    store.record_message(record("E1", "UA", "agent", 0))
+    store.record_message(record("E2", "UB", "agent", 10))
+    store.record_message(record("E3", "UC", "customer", 20))
+    store.record_message(record("E4", "UD", "agent", 5, channel="C2"))
+    assert store.recent_channel_agents("T1", "C1", 5) == ["UB", "UA"]
+    assert store.recent_channel_agents("T1", "C1", 1) == ["UB"]
+
+
+def nudge(store: Store, target: str = "UA", at: datetime = T0) -> int:
+    return store.add_nudge(
+        team_id="T1",
+        channel_id="C1",
+        thread_ts="100.0",
+        message_ts="101.0",
+        target_user_id=target,
+        kind="frustrated_customer",
+        phrase_ids=["p1", "p2"],
+        cues=["waiting"],
+        sent_at=at,
+    )
+
+
+def test_nudge_outcomes_only_by_their_target_and_counted_in_stats(store: Store) -> None:
+    first, second, third = nudge(store), nudge(store), nudge(store)
+    assert store.set_outcome("T1", first, "UA", "used", T0, "p1") is True
+    assert store.set_outcome("T1", second, "USOMEONE", "muted", T0) is False  # not theirs
+    store.set_outcome("T1", second, "UA", "not_helpful", T0)
+    store.set_outcome("T1", third, "UA", "more", T0)
+    store.add_phrase_ids("T1", third, ["p3", "p1"])
+    got = store.get_nudge("T1", third)
+    assert got is not None and got.phrase_ids == ("p1", "p2", "p3") and got.outcome == "more"
+    stats = store.week_stats("T1", "UA", T0 + timedelta(days=1))
+    assert (stats.received, stats.used, stats.more, stats.not_helpful, stats.dismissed) == (3, 1, 1, 1, 1)
+    assert store.week_stats("T1", "UA", T0 + timedelta(days=8)).received == 0
+    with pytest.raises(ValueError):
+        store.set_outcome("T1", first, "UA", "loved", T0)
+
+
+def test_last_nudge_and_delete(store: Store) -> None:
+    assert store.last_nudge_at("T1", "UA", "C1", "100.0") is None
+    nudge(store, at=T0)
+    late = nudge(store, at=T0 + timedelta(minutes=3))
+    assert store.last_nudge_at("T1", "UA", "C1", "100.0") == T0 + timedelta(minutes=3)
+    store.delete_nudge(late)
+    assert store.last_nudge_at("T1", "UA", "C1", "100.0") == T0
+
+
+def test_mutes_by_thread_by_time_and_until_unmuted(store: Store) -> None:
+    store.mute_thread("T1", "UA", "C1", "100.0", T0)
+    assert store.is_muted("T1", "UA", "C1", "100.0", T0)
+    assert not store.is_muted("T1", "UA", "C1", "200.0", T0)
+    assert store.muted_until("T1", "UA", T0) is False  # a thread mute is not a global one
+
+    store.mute_all("T1", "UA", T0 + timedelta(hours=1), T0)
+    assert store.is_muted("T1", "UA", "C1", "200.0", T0 + timedelta(minutes=30))
+    assert not store.is_muted("T1", "UA", "C1", "200.0", T0 + timedelta(hours=2))
+    assert store.muted_until("T1", "UA", T0) == T0 + timedelta(hours=1)
+
+    store.mute_all("T1", "UB", None, T0)
+    assert store.muted_until("T1", "UB", T0) is None
+    assert store.unmute("T1", "UB") == 1
+    assert not store.is_muted("T1", "UB", "C1", "200.0", T0)
+    store.unmute("T1", "UA")
+    assert store.is_muted("T1", "UA", "C1", "100.0", T0)  # the thread mute stays
+
+
+def test_nudges_enabled_defaults_on_and_toggles(store: Store) -> None:
+    assert store.nudges_enabled("T1", "UA") is True
+    store.set_nudges_enabled("T1", "UA", False, T0)
+    assert store.nudges_enabled("T1", "UA") is False
+    store.set_nudges_enabled("T1", "UA", True, T0)
+    assert store.nudges_enabled("T1", "UA") is True
+    assert store.nudges_enabled("T2", "UA") is True
