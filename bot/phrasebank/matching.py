@@ -59,7 +59,7 @@ SITUATION_WORDS = _stem_map(
         "pending queue nobody response reply stuck",
         "repeat_contact": "again repeat repeated third second times chase chasing already before "
         "reopened recurring keeps follow-up another",
-        "outage": "outage down incident offline unavailable 500 502 503 degraded status site server servers",
+        "outage": "outage down incident offline unavailable degraded status site server servers",
         "cant_reproduce": "reproduce reproducible replicate intermittent randomly sometimes flaky "
         "cannot sporadic occasionally inconsistent bug glitch",
         "billing": "refund refunds billing bill billed charge charged charges invoice invoices payment "
@@ -148,7 +148,10 @@ PHRASE_SITUATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, situation in (
         (r"\b(?:that|it|this) (?:worked|works now|fixed it|did it)\b|\bworking (?:again|now)\b|\ball good\b", "resolved"),
         (r"\b(?:locked out|can'?t (?:log|sign) ?in|cannot (?:log|sign) ?in|forgot (?:my )?password)\b", "account_access"),
-        (r"\b(?:is|are|went|goes|was) down\b|\bnot loading\b", "outage"),
+        (
+            r"\b(?:is|are|went|goes|was) down\b|\bnot loading\b|\b(?:error )?50[0234]\b(?! \w*(?:rows|items|users|seats))",
+            "outage",
+        ),
         (r"\b(?:still waiting|no (?:reply|response|answer)|haven'?t heard)\b", "wait"),
         (r"\b(?:works (?:on my end|for me)|only sometimes|every now and then)\b", "cant_reproduce"),
         (r"\b(?:my (?:fault|mistake|bad)|by mistake|by accident)\b", "customer_mistake"),
