@@ -35,6 +35,8 @@ _SIGN_OFF = re.compile(
     re.I,
 )
 _RUNS_ON = re.compile(r"[ \t]+[\w<`(\"']")  # the sentence continues after the match, without a pause
+_LOWER_WORD = re.compile(r"[a-z]+\b")
+_AFTER_REMOVAL = re.compile(r"[,;:]?[ \t]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 
 
@@ -67,38 +69,35 @@ def _at_sentence_start(text: str, pos: int) -> bool:
     return pos == 0 or bool(_SENTENCE_START.search(text[max(0, pos - 4) : pos])) or not text[:pos].strip()
 
 
-def _capitalize_word_at(text: str, pos: int) -> str:
+def _capitalize_word_at(text: str, pos: int, spans: list[tuple[int, int]] | None = None) -> str:
     """Capitalise the word at `pos` only if it is plain lowercase (never touch 'iPhone' or code)."""
-    m = re.compile(r"[a-z]+\b").match(text, pos)
-    if not m or any(a <= pos < b for a, b in protected_spans(text)):
+    m = _LOWER_WORD.match(text, pos)
+    spans = protected_spans(text) if spans is None else spans
+    if not m or any(a <= pos < b for a, b in spans):
         return text
     return text[:pos] + text[pos].upper() + text[pos + 1 :]
 
 
-def _apply_hit(text: str, hit: Hit) -> tuple[str, Change]:
-    before = text[hit.start : hit.end]
-    alternative = hit.replacement.alternatives[0]
-    if hit.replacement.inline and _RUNS_ON.match(text, hit.end):
-        alternative = hit.replacement.inline
-    starts = _at_sentence_start(text, hit.start)
+def _alternative_for(text: str, hit: Hit, starts: bool) -> str:
+    rep = hit.replacement
+    alternative = rep.inline if rep.inline and _RUNS_ON.match(text, hit.end) else rep.alternatives[0]
     if not alternative:
-        return _remove(text, hit, starts), Change("remove", before, "", hit.replacement.reason)
+        return ""
     if starts:
-        alternative = alternative[0].upper() + alternative[1:]
-    elif before[:1].islower() and alternative[:2] != "I " and alternative[:2] != "I'":
-        alternative = alternative[0].lower() + alternative[1:]
-    return text[: hit.start] + alternative + text[hit.end :], Change("replace", before, alternative, hit.replacement.reason)
+        return alternative[0].upper() + alternative[1:]
+    if text[hit.start].islower() and not re.match(r"I\b|I'", alternative):
+        return alternative[0].lower() + alternative[1:]
+    return alternative
 
 
-def _remove(text: str, hit: Hit, starts: bool) -> str:
-    head, tail = text[: hit.start], text[hit.end :]
-    if starts:
-        tail = re.sub(r"^[,;:]?[ \t]*", "", tail)
-        return head + tail if not tail else _capitalize_word_at(head + tail, len(head))
-    head = head.rstrip(" \t")
-    if head.endswith(",") and tail.startswith(","):
-        head = head[:-1]
-    return head + tail
+def _drop_trailing(out: list[str], comma: bool) -> None:
+    """Before a mid-sentence removal: drop the space (and a doubled comma) left at the end of the output."""
+    for i in range(len(out) - 1, -1, -1):
+        if out[i]:
+            out[i] = out[i].rstrip(" \t")
+            if comma and out[i].endswith(","):
+                out[i] = out[i][:-1]
+            return
 
 
 def _tidy(text: str) -> str:
@@ -113,13 +112,43 @@ def _tidy(text: str) -> str:
 
 
 def replace_curt(text: str, replacer: Replacer) -> tuple[str, list[Change]]:
-    """Swap every curt phrasing (outside protected spans) for its first alternative, last hit first."""
+    """Swap every curt phrasing (outside protected spans) for its first alternative, in one pass."""
+    hits = replacer.find(text)
+    if not hits:
+        return text, []
+    spans = protected_spans(text)
+    out: list[str] = []
     changes: list[Change] = []
-    for hit in reversed(replacer.find(text)):
-        text, change = _apply_hit(text, hit)
-        changes.append(change)
-    changes.reverse()
-    return (_tidy(text) if changes else text), changes
+    pos, capitalize = 0, False  # capitalize: a removal left the next word starting a sentence
+    for hit in hits:
+        if hit.start < pos:
+            continue  # swallowed by the previous removal's trailing comma and space
+        gap = text[pos : hit.start]
+        if capitalize and gap.strip():
+            gap = _capitalize_word_at(text, pos, spans)[pos : hit.start]
+            capitalize = False
+        out.append(gap)
+        starts = capitalize or _at_sentence_start(text, hit.start)
+        capitalize = False
+        before = text[hit.start : hit.end]
+        alternative = _alternative_for(text, hit, starts)
+        if alternative:
+            out.append(alternative)
+            changes.append(Change("replace", before, alternative, hit.replacement.reason))
+            pos = hit.end
+            continue
+        changes.append(Change("remove", before, "", hit.replacement.reason))
+        if starts:
+            pos = _AFTER_REMOVAL.match(text, hit.end).end()  # type: ignore[union-attr]
+            capitalize = True
+        else:
+            _drop_trailing(out, comma=text.startswith(",", hit.end))
+            pos = hit.end
+    tail = text[pos:]
+    if capitalize and tail:
+        tail = _capitalize_word_at(text, pos, spans)[pos:]
+    out.append(tail)
+    return _tidy("".join(out)), changes
 
 
 def _insert_opening(text: str, sentence: str) -> str:

@@ -205,3 +205,11 @@ def test_acknowledgement_goes_after_the_greeting(draft: str, start: str) -> None
 def test_a_sentence_starting_with_hey_is_not_mistaken_for_a_greeting() -> None:
     result = rewrite("Hey you need it.")
     assert result.text.endswith("Hey you need it.") and not result.text.startswith("Hey")
+
+
+def test_long_draft_full_of_curt_phrasings_is_rewritten_throughout() -> None:
+    draft = "Obviously, as I said, read the docs at https://x.io/a/1. No. " * 600
+    result = rewrite(draft, "WHERE IS MY REFUND")
+    assert sum(c.kind in {"replace", "remove"} for c in result.changes) == 4 * 600
+    assert result.text.count("https://x.io/a/1") == 600
+    assert "obviously" not in result.text.lower()
