@@ -142,7 +142,12 @@ def make_http_server(app: App, port: int, host: str = "0.0.0.0") -> WSGIServer:
         if environ.get("REQUEST_METHOD") != "POST":
             start_response("405 Method Not Allowed", [("Content-Type", "text/plain"), ("Allow", "POST")])
             return [b"POST only\n"]
-        return bolt(environ, start_response)
+        try:
+            return bolt(environ, start_response)
+        except ValueError:  # a body that is not JSON / form JSON: Bolt parses before it verifies
+            log.warning("malformed request body refused (%s bytes)", environ.get("CONTENT_LENGTH") or "?")
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"malformed request\n"]
 
     return make_server(host, port, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
 
@@ -150,5 +155,5 @@ def make_http_server(app: App, port: int, host: str = "0.0.0.0") -> WSGIServer:
 def serve_http_in_thread(app: App, port: int = 0, host: str = "127.0.0.1") -> tuple[WSGIServer, str]:
     """Start the HTTP server in the background (tests, demo); returns it and its events URL."""
     server = make_http_server(app, port, host)
-    threading.Thread(target=server.serve_forever, name="kindly-http", daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="kindly-http", daemon=True).start()
     return server, f"http://{host}:{server.server_port}{EVENTS_PATH}"

@@ -216,3 +216,21 @@ def test_database_errors_are_survived(running: Running, all_logs: pytest.LogCapt
     assert running.sender.form(payloads.command("help", user=AGENT)).status == 200
     stats = running.sender.form(payloads.command("stats", user=AGENT))
     assert stats.status == 200 and "nudges" in stats.body
+
+
+def test_malformed_bodies_get_400_and_the_app_keeps_serving(running: Running) -> None:
+    for body, content_type in (("{not json", "application/json"), ("payload=%7Bbad", "application/x-www-form-urlencoded")):
+        assert running.sender.post(body, content_type).status == 400
+        assert running.sender.post(body, content_type, signature="v0=bad").status == 400
+    assert running.sender.form(payloads.command("help", user=AGENT)).status == 200
+
+
+def test_other_paths_and_methods_are_not_served(running: Running) -> None:
+    import urllib.error
+    import urllib.request
+
+    base = running.url.removesuffix("/slack/events")
+    for url, method in ((base + "/", "POST"), (base + "/slack/install", "GET"), (running.url, "GET")):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(urllib.request.Request(url, method=method, data=b"" if method == "POST" else None))
+        assert err.value.code in (404, 405)
