@@ -8,8 +8,10 @@ to connect it to Slack.
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from socketserver import ThreadingMixIn
@@ -31,6 +33,7 @@ from bot.watcher import Watcher
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+_BOLT_OAUTH_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
 
 
 @dataclass
@@ -101,15 +104,16 @@ def build_app(
     now = clock or (lambda: datetime.now(UTC))
     watcher = Watcher(settings, store, directory, suggester, clock=now)
     kindly = Kindly(settings, store, directory, suggester, watcher, clock=now)
-    app = App(
-        client=client,
-        signing_secret=settings.slack_signing_secret or "",
-        # Socket Mode requests are not signed; every HTTP request is (DESIGN.md invariant 4).
-        request_verification_enabled=not settings.socket_mode,
-        token_verification_enabled=False,  # `run` checks the token itself, with a readable error
-        logger=bolt_logger(),
-        ignoring_self_events_enabled=True,
-    )
+    with _bolt_env_hidden():
+        app = App(
+            client=client,
+            signing_secret=settings.slack_signing_secret or "",
+            # Socket Mode requests are not signed; every HTTP request is (DESIGN.md invariant 4).
+            request_verification_enabled=not settings.socket_mode,
+            token_verification_enabled=False,  # `run` checks the token itself, with a readable error
+            logger=bolt_logger(),
+            ignoring_self_events_enabled=True,
+        )
 
     def inject(context: BoltContext, next: Callable[[], Any]) -> Any:
         context["kindly"] = kindly
@@ -118,6 +122,17 @@ def build_app(
     app.use(inject)
     register_listeners(app)
     return app, kindly
+
+
+@contextmanager
+def _bolt_env_hidden() -> Iterator[None]:
+    """Bolt switches to OAuth on its own when SLACK_CLIENT_ID/SECRET are in the environment.
+    This version runs in single-workspace token mode only, whatever the environment says."""
+    saved = {name: os.environ.pop(name) for name in _BOLT_OAUTH_ENV if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

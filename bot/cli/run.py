@@ -26,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
         settings.require_slack_credentials()
+        if not settings.slack_bot_token:
+            raise ConfigError("SLACK_BOT_TOKEN is required: this version runs in single-workspace token mode")
     except ConfigError as exc:
         print(f"kindly: configuration error: {exc}", file=sys.stderr)
         return 2
