@@ -163,17 +163,17 @@ DISMISSIVE = _phrase(
     "read_the rtfm as_i_said as_i_mentioned as_i_stated as_i_explained as_i_already as_we_said "
     "as_we_mentioned as_we_stated as_we_explained as_we_already as_already as_previously as_stated "
     "like_i_ i_already i_have_already we_already we_have_already calm_down obviously per_my not_our "
-    "not_my works_on works_for works_fine you_should_have that's_how that's_just_how there's_nothing "
+    "not_my works_on works_for works_fine that's_how that's_just_how there's_nothing "
     "nothing_i nothing_we google_it just_google it's_in_the its_in_the did_you_even did_you_not "
     "clearly_stated can't_help_you cannot_help_you deal_with_it that's_not_possible whatever",
     r"(?:read the (?:docs|documentation|manual|faq|article)|rtfm|as (?:i|we) (?:said|mentioned|stated|explained|"
     r"already said)|as (?:already|previously) (?:said|mentioned|stated|explained)|as stated|like i (?:said|told you)|"
     r"(?:i|we) (?:already|have already) (?:told|explained|said)|calm down|obviously|per my (?:last|previous) "
     r"(?:message|email|reply|note)|not (?:our|my) (?:problem|fault|issue|department|job)|works (?:fine )?(?:on|for) "
-    r"(?:my|our) (?:end|side)|works for me|you should have|that's (?:just )?how it (?:is|works)|"
+    r"(?:my|our) (?:end|side)|works for me|that's (?:just )?how it (?:is|works)|"
     r"(?:there's )?nothing (?:i|we) can do|(?:just )?google it|it'?s in the (?:docs|faq|documentation)|"
     r"did you (?:even|not) (?:read|try|check)|clearly stated|(?:can't|cannot) help you|"
-    r"deal with it|that's not possible|whatever)\b",
+    r"deal with it|that's not possible)\b|whatever\W*$",
     lambda m: f"“{_quoted(m)}” can read as dismissive",
 )
 
@@ -182,7 +182,8 @@ AGENT_BLAME = _phrase(
     "curt",
     "you_should you_didn't you_did_not you_failed you_forgot you_must you_need you_needed your_fault your_mistake "
     "your_error user_error",
-    r"you (?:should have|should've|didn't|did not|failed to|forgot to|must have|need(?:ed)? to read)\b"
+    r"(?<!than )you (?:should have|should've) (?:\w+ed|read|known|seen|done|been|sent|kept|made|taken|written)\b"
+    r"|you (?:didn't|did not|failed to|forgot to|must have|need(?:ed)? to read)\b"
     r"|your (?:fault|mistake|error)\b|user error\b",
     lambda m: f"puts the blame on the customer (“{_quoted(m)}”)",
 )
@@ -231,10 +232,8 @@ CONCRETE_OFFER = _phrase(
     "we've_ we_have_just i_have_escalated i_have_refunded i_have_credited i_have_fixed i_have_sent i_have_reset "
     "we_have_escalated we_have_refunded we_have_fixed we_have_sent here's_ i'm_on i'm_looking i'm_checking "
     "i'm_working i'm_happy i'm_glad happy_to_help on_it",
-    r"(?:i'll|i will|we'll|we will) (?:personally |now |also |go ahead and |right away )?"
-    r"(?:look|check|fix|send|update|escalate|follow|investigate|get|make sure|take|set|walk|reset|refund|credit|"
-    r"process|dig|sort|handle|keep|stay|call|ping|loop|add|open|raise|file|share|resolve)"
-    r"|let me\b|let's\b|i can (?:help|do|set|send|check|fix|get|walk|reset|refund|process|take|look|show)"
+    r"(?:i'll|i will|we'll|we will) (?!not\b|never\b|have to\b|need\b|try\b)[a-z]+"
+    r"|let me (?!know\b)|let's\b|i can (?:help|do|set|send|check|fix|get|walk|reset|refund|process|take|look|show)"
     r"|(?:i've|i have|we've|we have) (?:just )?(?:escalated|refunded|credited|fixed|sent|applied|opened|filed|"
     r"raised|reset|updated|added|issued|restored|reactivated|unlocked)|here's (?:how|what|a|the)\b"
     r"|i'm (?:on it|looking|checking|working|happy to|glad to)|happy to help\b|on it\b",
@@ -251,6 +250,17 @@ FOLLOW_UP = _phrase(
     r"|by (?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|end of (?:the )?day|eod)\b"
     r"|within (?:the next )?(?:\d+|an?|one|two) (?:hours?|minutes?|days?|business days?)",
     lambda m: f"promises a follow-up (“{_quoted(m)}”)",
+)
+
+SCRIPTED = _phrase(
+    "scripted_phrase",
+    "info",
+    "let_me_know let_us_know feel_free sorry_for_the_inconvenience sorry_for_any_inconvenience apologies_for_any "
+    "apologies_for_the_inconvenience we_apologize_for we_apologise_for don't_hesitate do_not_hesitate",
+    r"let (?:me|us) know if (?:you (?:need|have)|there's|there is) (?:anything|any(?: other| further)? questions?)"
+    r"|feel free to (?:reach out|contact us|get in touch|let us know)|(?:do not|don't) hesitate to (?:reach out|contact)"
+    r"|(?:sorry|apologies|we apologi[sz]e) for (?:the|any) inconvenience",
+    lambda m: f"“{_quoted(m)}” is a stock line; a concrete next step lands better",
 )
 
 HEDGE = _phrase(
@@ -279,6 +289,7 @@ PHRASES: tuple[Phrase, ...] = (
     CONCRETE_OFFER,
     FOLLOW_UP,
     HEDGE,
+    SCRIPTED,
 )
 
 

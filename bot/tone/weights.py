@@ -84,6 +84,7 @@ WARMTH: dict[str, float] = {
     "bare_imperative": -0.6,
     "harsh_words": -1.0,
     "profanity": -1.5,
+    "scripted_phrase": -1.5,
 }
 
 # Context: how much the conversation around a message moves its scores (set by hand).

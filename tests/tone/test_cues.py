@@ -63,6 +63,10 @@ def test_waiting_names_the_duration(text: str, duration: str) -> None:
         ("I'll update you by tomorrow", "follow_up"),
         ("Hi Sam, good news", "greeting"),
         ("Could you send a screenshot?", "hedge"),
+        ("Let me know if you need anything.", "scripted_phrase"),
+        ("Sorry for the inconvenience.", "scripted_phrase"),
+        ("I'll chase the billing team today.", "concrete_offer"),
+        ("Whatever.", "dismissive_phrase"),
         ("the site is down", "outage"),
         ("I was charged twice", "billing"),
         ("I'm locked out of my account", "account_access"),
@@ -84,6 +88,9 @@ def test_cue_fires(text: str, name: str) -> None:
         ("Your order shipped", "blame"),
         ("the documentation is thorough", "dismissive_phrase"),
         ("a distillery tour", "still_broken"),
+        ("Whatever is blocking you most, I'll start there.", "dismissive_phrase"),
+        ("I'm sorry you've waited longer than you should have.", "blame"),
+        ("Let me know if you need anything.", "concrete_offer"),
     ],
 )
 def test_cue_stays_quiet(text: str, absent: str) -> None:
