@@ -46,6 +46,7 @@ COMPOSE_CALLBACK = "kindly_compose"
 CHECK_TONE_CALLBACK = "kindly_check_tone"
 
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def escape(text: str) -> str:
@@ -168,7 +169,8 @@ def phrase_blocks(nudge_id: int | None, phrases: Sequence[PhraseLike], author_id
             value = encode_value(n=nudge_id, p=phrase.id, a=author_id or "")
             use = button("Use this", ACTION_USE, value, style="primary")
         intent = escape(str(phrase.intent).replace("_", " "))
-        blocks.append(section(f"{quote(phrase.text, 2500)}\n_{intent}_", accessory=use))
+        text = _PLACEHOLDER.sub(r"[\1]", phrase.text)  # slots read as "fill me in", like "Use this" shows them
+        blocks.append(section(f"{quote(text, 2500)}\n_{intent}_", accessory=use))
     return blocks
 
 

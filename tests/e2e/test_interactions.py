@@ -268,3 +268,14 @@ def test_app_home_filters_the_phrasebank(running: Running) -> None:
     label = intents[0].replace("_", " ")
     quoted = [b for b in view["blocks"] if b["type"] == "section" and b["text"]["text"].startswith("&gt;")]
     assert quoted and all(b["text"]["text"].endswith(f"_{label}_") for b in quoted)
+
+
+def test_use_this_fills_the_customers_first_name(running: Running) -> None:
+    book = running.kindly.suggester
+    phrase = next(p for p in book.browse() if "{name}" in p.text)
+    value = blocks.encode_value(n=999, p=phrase.id, a=CUSTOMER)
+    click(running, {"action_id": blocks.ACTION_USE, "value": value}, AGENT)
+    [reply] = running.fake.wait_for("response_url")
+    shown = shown_text(reply.params["blocks"])
+    assert "Dana" in shown and "{name}" not in shown and "[name]" not in shown
+    assert running.fake.calls("users.info")[0].params["user"] == CUSTOMER
