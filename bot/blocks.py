@@ -382,6 +382,7 @@ def home_view(
     phrases: Sequence[PhraseLike],
     intent: str | None = None,
     situation: str | None = None,
+    sensitivity: str = "",
 ) -> dict[str, Any]:
     """The App Home tab: the agent's week, their settings and the phrasebank to browse."""
     toggle = "Turn nudges off" if enabled else "Turn nudges on"
@@ -396,6 +397,7 @@ def home_view(
             + " "
             + (muted_until_text(muted) if muted is not False else "")
         ),
+        *([context(sensitivity)] if sensitivity else []),
         actions(
             button(toggle, ACTION_HOME_TOGGLE, "off" if enabled else "on"),
             button("Mute for an hour", ACTION_HOME_MUTE, "1h"),

@@ -133,8 +133,12 @@ class Watcher:
         if not targets:
             return []
         rewritten = self.suggester.rewrite(msg.text) if kind == nudges.CURT_REPLY else None
-        k = 3 if kind == nudges.FRUSTRATED_CUSTOMER else 2
-        phrases = tuple(self.suggester.suggest(analysis, k=k, text=msg.text))
+        if kind == nudges.CURT_REPLY and summary.last_customer_frustration is not None:
+            # phrasings for the customer being answered, matched on their cues (their text is gone)
+            found = self.suggester.suggest_for_cues(summary.last_customer_cues, summary.last_customer_frustration, k=2)
+        else:
+            found = self.suggester.suggest(analysis, k=3 if kind == nudges.FRUSTRATED_CUSTOMER else 2, text=msg.text)
+        phrases = tuple(found)
         planned = []
         now = self.clock()
         for target in targets:

@@ -42,7 +42,7 @@ def first_name(client: Any, user_id: str | None) -> str | None:
 
 
 def home_view(kindly: Kindly, team_id: str, user_id: str, intent: str | None, situation: str | None) -> dict:
-    store, suggester, now = kindly.store, kindly.suggester, kindly.clock()
+    store, suggester, settings, now = kindly.store, kindly.suggester, kindly.settings, kindly.clock()
     return blocks.home_view(
         stats=store.week_stats(team_id, user_id, now),
         enabled=store.nudges_enabled(team_id, user_id),
@@ -52,6 +52,11 @@ def home_view(kindly: Kindly, team_id: str, user_id: str, intent: str | None, si
         phrases=suggester.browse(intent, situation),
         intent=intent,
         situation=situation,
+        sensitivity=(
+            f"Set for the team: a nudge when a customer's frustration reaches {settings.frustration_threshold:.0%}"
+            f" or a reply's curtness {settings.curtness_threshold:.0%}; at most one per thread every"
+            f" {settings.nudge_cooldown_minutes} minutes."
+        ),
     )
 
 

@@ -56,6 +56,7 @@ class ThreadSummary:
     first_unanswered_at: datetime | None
     last_customer_frustration: float | None
     last_customer_id: str | None
+    last_customer_cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +143,7 @@ class Store:
     def thread_summary(self, team_id: str, channel_id: str, thread_ts: str, before_ts: str) -> ThreadSummary:
         """Summarise the thread up to (not including) the message at `before_ts`."""
         query = (
-            select(messages.c.user_id, messages.c.role, messages.c.frustration, messages.c.created_at)
+            select(messages.c.user_id, messages.c.role, messages.c.frustration, messages.c.created_at, messages.c.cues)
             .where(
                 messages.c.team_id == team_id,
                 messages.c.channel_id == channel_id,
@@ -158,7 +159,8 @@ class Store:
         first_unanswered: datetime | None = None
         last_frustration: float | None = None
         last_customer: str | None = None
-        for user_id, role, frustration, created_at in rows:
+        last_cues: tuple[str, ...] = ()
+        for user_id, role, frustration, created_at, cues in rows:
             if role == "agent":
                 if user_id not in agents:
                     agents.append(user_id)
@@ -166,8 +168,8 @@ class Store:
             else:
                 unanswered += 1
                 first_unanswered = first_unanswered or _aware(created_at)
-                last_frustration, last_customer = float(frustration), user_id
-        return ThreadSummary(tuple(agents), unanswered, first_unanswered, last_frustration, last_customer)
+                last_frustration, last_customer, last_cues = float(frustration), user_id, _split(cues)
+        return ThreadSummary(tuple(agents), unanswered, first_unanswered, last_frustration, last_customer, last_cues)
 
     def recent_channel_agents(self, team_id: str, channel_id: str, limit: int) -> list[str]:
         """Agents who spoke in the channel, most recent first (who is likely around to help)."""
