@@ -260,6 +260,16 @@ HELP = (
 )
 
 
+AGENTS_ONLY = (
+    "Kindly helps the support team answer customers, so this is for agents only. "
+    "If you answer customers, ask your Slack admin to add you to Kindly's agents."
+)
+
+
+def agents_only() -> tuple[str, list[Block]]:
+    return acknowledged(AGENTS_ONLY)
+
+
 def help_message(note: str | None = None) -> tuple[str, list[Block]]:
     blocks = [section(HELP)]
     if note:
@@ -437,6 +447,10 @@ def _modal(title: str, blocks: Sequence[Block], callback_id: str, submit: str | 
     if submit:
         view["submit"] = {"type": "plain_text", "text": clip(submit, TITLE_LIMIT)}
     return view
+
+
+def agents_only_modal() -> dict[str, Any]:
+    return _modal("Kindly", [section(AGENTS_ONLY)], "kindly_agents_only")
 
 
 def compose_modal() -> dict[str, Any]:

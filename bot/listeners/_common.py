@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot import blocks
+from bot.agents import is_external
 from bot.app import Kindly
 
 log = logging.getLogger("bot.listeners")
@@ -26,6 +27,11 @@ def safe_call(what: str, fn: Callable[..., Any], **kwargs: Any) -> Any | None:
     except (SlackRequestError, OSError) as exc:
         log.warning("%s failed: %s", what, type(exc).__name__)
     return None
+
+
+def is_agent_user(kindly: Kindly, user_id: str, user_team: str | None, home_team: str | None) -> bool:
+    """Analyses of customers are for agents only (DESIGN.md invariant 1), and never for outsiders."""
+    return kindly.directory.role(user_id, external=is_external(user_team, home_team)) == "agent"
 
 
 def first_name(client: Any, user_id: str | None) -> str | None:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import blocks, nudges
 from bot.app import Kindly, deps
 from bot.drafts import check_draft, parse_command
+from bot.listeners._common import is_agent_user
 
 log = logging.getLogger("bot.listeners")
 
@@ -22,12 +23,14 @@ def digest_reply(kindly: Kindly, team_id: str, user_id: str, arg: str) -> tuple[
     return blocks.digest_coming_soon()
 
 
-def answer(kindly: Kindly, team_id: str, user_id: str, text: str) -> tuple[str, list[blocks.Block]]:
+def answer(kindly: Kindly, team_id: str, user_id: str, text: str, is_agent: bool = True) -> tuple[str, list[blocks.Block]]:
     """Route one /kindly line to the core and render the reply."""
     cmd = parse_command(text)
     now = kindly.clock()
     if cmd.name == "help":
         return blocks.help_message()
+    if not is_agent:
+        return blocks.agents_only()
     if cmd.name == "check":
         if not cmd.arg:
             return blocks.help_message("Paste your draft after `check`, e.g. `/kindly check Send the logs.`")
@@ -54,8 +57,9 @@ def answer(kindly: Kindly, team_id: str, user_id: str, text: str) -> tuple[str, 
 def on_kindly(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
     kindly = deps(context)
     team_id = context.team_id or command.get("team_id", "")
+    agent = is_agent_user(kindly, command["user_id"], command.get("user_team") or command.get("team_id"), team_id)
     try:
-        text, reply = answer(kindly, team_id, command["user_id"], command.get("text") or "")
+        text, reply = answer(kindly, team_id, command["user_id"], command.get("text") or "", is_agent=agent)
     except SQLAlchemyError as exc:
         log.error("database error in /kindly: %s", type(exc).__name__)
         text, reply = blocks.acknowledged("Kindly could not reach its database just now. Please try again.")

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot import blocks
 from bot.app import deps
 from bot.drafts import check_message
-from bot.listeners._common import safe_call
+from bot.listeners._common import is_agent_user, safe_call
 
 log = logging.getLogger("bot.listeners")
 
@@ -19,8 +19,17 @@ CHECK_TONE = blocks.CHECK_TONE_CALLBACK
 COMPOSE = "kindly_compose_shortcut"
 
 
+def _from_agent(body: dict[str, Any], context: BoltContext) -> bool:
+    user = body.get("user") or {}
+    home = context.team_id or (body.get("team") or {}).get("id")
+    return is_agent_user(deps(context), user.get("id", ""), user.get("team_id"), home)
+
+
 def on_check_tone(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
+    if not _from_agent(body, context):
+        safe_call("views.open", client.views_open, trigger_id=body["trigger_id"], view=blocks.agents_only_modal())
+        return
     kindly = deps(context)
     message = body.get("message") or {}
     text = message.get("text") or ""
@@ -43,9 +52,10 @@ def on_check_tone(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
     safe_call("views.open", client.views_open, trigger_id=body["trigger_id"], view=view)
 
 
-def on_compose(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+def on_compose(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     ack()
-    safe_call("views.open", client.views_open, trigger_id=body["trigger_id"], view=blocks.compose_modal())
+    view = blocks.compose_modal() if _from_agent(body, context) else blocks.agents_only_modal()
+    safe_call("views.open", client.views_open, trigger_id=body["trigger_id"], view=view)
 
 
 def register(app: App) -> None:

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from bot import blocks
 from bot.app import deps
 from bot.drafts import check_draft
+from bot.listeners._common import is_agent_user
 
 
 def _field(view: dict[str, Any], block_id: str) -> str:
@@ -16,7 +17,11 @@ def _field(view: dict[str, Any], block_id: str) -> str:
     return str(((values.get(block_id) or {}).get("text") or {}).get("value") or "")
 
 
-def on_compose_submit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+def on_compose_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    user = body.get("user") or {}
+    if not is_agent_user(deps(context), user.get("id", ""), user.get("team_id"), context.team_id):
+        ack(response_action="update", view=blocks.agents_only_modal())
+        return
     draft, customer = _field(view, "draft"), _field(view, "customer")
     if not draft.strip():
         ack(response_action="errors", errors={"draft": "Paste the reply you plan to send."})

@@ -279,3 +279,36 @@ def test_use_this_fills_the_customers_first_name(running: Running) -> None:
     shown = shown_text(reply.params["blocks"])
     assert "Dana" in shown and "{name}" not in shown and "[name]" not in shown
     assert running.fake.calls("users.info")[0].params["user"] == CUSTOMER
+
+
+def test_customers_cannot_use_kindly_to_read_about_customers(running: Running) -> None:
+    """Invariant 1 beyond nudges: a non-agent gets no analysis from the command, shortcuts or modal."""
+    for text in ("check Where is my refund??", "refund is late", "stats"):
+        reply = running.sender.form(payloads.command(text, user=CUSTOMER))
+        body = reply.json()
+        assert body["response_type"] == "ephemeral" and "for agents only" in shown_text(body["blocks"])
+    assert "/kindly check" in shown_text(running.sender.form(payloads.command("help", user=CUSTOMER)).json())
+
+    shortcut = payloads.message_shortcut(blocks.CHECK_TONE_CALLBACK, user=CUSTOMER, author="UCUST2", text=ANGRY)
+    running.sender.interaction(shortcut)
+    running.sender.interaction(payloads.global_shortcut(COMPOSE, user=CUSTOMER))
+    opened = running.fake.wait_for("views.open", count=2)
+    for call in opened:
+        shown = shown_text(call.params["view"]["blocks"])
+        assert "for agents only" in shown and "frustrat" not in shown
+
+    submit = payloads.view_submission(blocks.COMPOSE_CALLBACK, {"customer": ANGRY, "draft": "Hi"}, user=CUSTOMER)
+    body = running.sender.interaction(submit).json()
+    assert "for agents only" in shown_text(body["view"]["blocks"])
+
+
+def test_slack_connect_outsider_listed_as_agent_still_gets_no_analysis(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    app = start_app(fake_slack, tmp_path / "k.db", KINDLY_AGENTS=f"{AGENT},UEXT1")
+    try:
+        shortcut = payloads.message_shortcut(blocks.CHECK_TONE_CALLBACK, user="UEXT1", author=CUSTOMER, text=ANGRY)
+        shortcut["user"]["team_id"] = "TOTHERORG"
+        app.sender.interaction(shortcut)
+        [call] = fake_slack.wait_for("views.open")
+        assert "for agents only" in shown_text(call.params["view"]["blocks"])
+    finally:
+        app.stop()
