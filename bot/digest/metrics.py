@@ -219,40 +219,44 @@ def _count_rows(th2: Any) -> Any:
 def _timing_rows(th2: Any, agg: Any, per_channel: bool) -> Any:
     """Median and p90 first reply per (scope, subset), subsets "all" and "frus".
 
-    Each answered thread is stacked once per scope (its channel, the team) and subset, so one
-    ROW_NUMBER window sorts everything; group sizes come from the per-scope counts joined
-    back (a COUNT window costs SQLite a second pass). `per_channel=False` ranks only the
-    team's frustrated threads, all the previous week's comparison needs.
+    Answered threads are stacked once per subset; one ROW_NUMBER ranks them within their
+    channel and another within the team. Group sizes come from the per-scope counts joined
+    back (a COUNT window costs SQLite another pass), and only the few rows at the wanted
+    ranks reach the final GROUP BY. `per_channel=False` ranks only the team's frustrated
+    threads, which is all the previous week's comparison needs.
     """
     c = th2.c
-    team, every, frus = literal(TEAM, String), literal("all", String), literal("frus", String)
+    every, frus = literal("all", String), literal("frus", String)
     answered = c.rt.is_not(None)
-    parts = [select(team.label("scope"), frus.label("subset"), c.rt).where(c.is_frus == 1, answered)]
+    parts = [select(c.channel_id.label("channel_id"), frus.label("subset"), c.rt).where(c.is_frus == 1, answered)]
     if per_channel:
-        parts += [
-            select(c.channel_id, every, c.rt).where(answered),
-            select(team, every, c.rt).where(answered),
-            select(c.channel_id, frus, c.rt).where(c.is_frus == 1, answered),
-        ]
+        parts.append(select(c.channel_id, every, c.rt).where(answered))
     st = union_all(*parts).cte("st")
-    ranked = select(st, func.row_number().over(partition_by=(st.c.scope, st.c.subset), order_by=st.c.rt).label("rn")).cte(
-        "ranked"
-    )
+    ranked = select(
+        st,
+        func.row_number().over(partition_by=(st.c.channel_id, st.c.subset), order_by=st.c.rt).label("rn_c"),
+        func.row_number().over(partition_by=st.c.subset, order_by=st.c.rt).label("rn_t"),
+    ).cte("ranked")
     r = ranked.c
-    n = case((r.subset == "all", agg.c.answered), else_=agg.c.answered_frus)
-    middle, p90 = [(n + 1) // 2, (n + 2) // 2], (n * 9 + 9) // 10
-    return (
-        select(
-            r.scope,
-            r.subset,
-            func.max(n).label("answered"),
-            func.avg(case((r.rn.in_(middle), r.rt))).label("median"),
-            func.max(case((r.rn == p90, r.rt))).label("p90"),
+
+    def picks(scope: Any, rn: Any) -> Any:
+        n = case((r.subset == "all", agg.c.answered), else_=agg.c.answered_frus)
+        middle, p90 = [(n + 1) // 2, (n + 2) // 2], (n * 9 + 9) // 10
+        return (
+            select(
+                scope.label("scope"),
+                r.subset,
+                func.max(n).label("answered"),
+                func.avg(case((rn.in_(middle), r.rt))).label("median"),
+                func.max(case((rn == p90, r.rt))).label("p90"),
+            )
+            .select_from(ranked.join(agg, agg.c.scope == scope))
+            .where(or_(rn.in_(middle), rn == p90))  # a few rows per group reach the GROUP BY
+            .group_by(scope, r.subset)
         )
-        .select_from(ranked.join(agg, agg.c.scope == r.scope))
-        .where(or_(r.rn.in_(middle), r.rn == p90))  # a few rows per group reach the GROUP BY
-        .group_by(r.scope, r.subset)
-    )
+
+    team = picks(literal(TEAM, String), r.rn_t)
+    return union_all(picks(r.channel_id, r.rn_c), team) if per_channel else team
 
 
 def _thread_figures(
@@ -363,42 +367,38 @@ def _top_phrases(conn: Connection, team_id: str, window: WeekWindow, limit: int)
     return [(str(p), int(c)) for p, c in conn.execute(query)]
 
 
-def _top_cues(conn: Connection, team_id: str, window: WeekWindow, limit: int) -> list[tuple[str, int]]:
-    """Cues on frustrated customer messages: the database counts each distinct cue list."""
-    m = messages.c
-    query = (
-        select(m.cues, func.count())
-        .where(
-            m.team_id == team_id,
-            m.created_at >= window.start,
-            m.created_at < window.end,
-            m.role == "customer",
-            _is(m.frustrated),
-            m.cues != "",
-        )
-        .group_by(m.cues)
-    )
+def _split_cues(rows: list[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
+    """The database counted each distinct comma-separated cue list; add them up per cue name."""
     totals: Counter[str] = Counter()
-    for cues, count in conn.execute(query):
+    for cues, count in rows:
         for name in {part.strip() for part in str(cues).split(",") if part.strip()}:
             totals[name] += int(count)
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
 
-def _load(conn: Connection, team_id: str, window: WeekWindow) -> tuple[list[AgentLoad], int]:
-    """Agents far above the team's median of frustrated threads: >= 2x the median and >= median + 3.
+@dataclass(frozen=True)
+class _LoadAndCues:
+    load: list[AgentLoad]
+    agents_active: int
+    top_cues: list[tuple[str, int]]
 
-    The median is over every agent who wrote in the week (zero-load agents included), picked by
-    window functions like the response-time percentiles. Starting from the few frustrated
-    threads and seeking their agents keeps this off the week's full sort.
+
+def _load_and_cues(conn: Connection, team_id: str, window: WeekWindow, limit: int) -> _LoadAndCues:
+    """Frustration cues and the compassion-fatigue watch, from one pass over frustrated messages.
+
+    Cues: counted per distinct cue list of frustrated customer messages.
+    Load: agents far above the team's median of frustrated threads (>= 2x the median and
+    >= median + 3). The median is over every agent who wrote in the week, zero-load agents
+    included. Starting from the few frustrated threads and seeking their agents on the
+    thread index keeps this off the week's full sort.
     """
     m, a = messages, messages.alias("a")
-    ft = (
-        select(m.c.channel_id, m.c.thread_ts)
+    fr = (
+        select(m.c.channel_id, m.c.thread_ts, m.c.cues)
         .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), m.c.role == "customer", _is(m.c.frustrated))
-        .distinct()
-        .cte("ft")
+        .cte("fr")
     )
+    ft = select(fr.c.channel_id, fr.c.thread_ts).distinct().cte("ft")
     pairs = (
         select(a.c.user_id, ft.c.channel_id, ft.c.thread_ts)
         .select_from(
@@ -439,16 +439,27 @@ def _load(conn: Connection, team_id: str, window: WeekWindow) -> tuple[list[Agen
         .where(ranked.c.rn.in_([(ranked.c.k + 1) // 2, (ranked.c.k + 2) // 2]))
         .scalar_subquery()
     )
-    active = select(func.count()).select_from(ranked).scalar_subquery()
-    query = (
-        select(ranked.c.user_id, ranked.c.n, median.label("median"), active.label("active"))
-        .where(ranked.c.n >= median * 2, ranked.c.n >= median + 3)
-        .order_by(ranked.c.user_id)  # alphabetical on purpose: this list is never a ranking
+    nothing_float = literal(None, Float)
+    summary = select(
+        literal("summary", String).label("kind"),
+        literal(None, String).label("key"),
+        select(func.count()).select_from(agents).scalar_subquery().label("n"),
+        median.label("median"),
     )
-    rows = conn.execute(query).all()
-    if rows:
-        return [AgentLoad(str(r.user_id), int(r.n), float(r.median)) for r in rows], int(rows[0].active)
-    return [], int(conn.execute(select(func.count()).select_from(agents)).scalar() or 0)
+    outliers = select(literal("agent", String), ranked.c.user_id, ranked.c.n, median).where(
+        ranked.c.n >= median * 2, ranked.c.n >= median + 3
+    )
+    cues = select(literal("cue", String), fr.c.cues, func.count(), nothing_float).where(fr.c.cues != "").group_by(fr.c.cues)
+    active, load, cue_rows = 0, [], []
+    for kind, key, n, med in conn.execute(union_all(summary, outliers, cues)):
+        if kind == "summary":
+            active = int(n or 0)
+        elif kind == "agent":
+            load.append(AgentLoad(str(key), int(n), float(med)))
+        else:
+            cue_rows.append((str(key), int(n)))
+    load.sort(key=lambda agent: agent.user_id)  # alphabetical on purpose: this list is never a ranking
+    return _LoadAndCues(load, active, _split_cues(cue_rows, limit))
 
 
 def _seen(conn: Connection, team_id: str) -> tuple[datetime | None, datetime | None]:
@@ -517,9 +528,9 @@ def week_figures(
     channel_ids = sorted((set(counts) | {s for s, _ in timings} | set(curt) | set(nudge)) - {TEAM})
     channels = {cid: _scope(cid, counts, timings, curt, nudge) for cid in channel_ids}
     team = _scope(TEAM, counts, timings, curt, nudge)
-    cues = _top_cues(conn, team_id, window, top) if detail else []
     phrases = _top_phrases(conn, team_id, window, top) if detail else []
-    load, active = _load(conn, team_id, window) if detail else ([], 0)
+    extra = _load_and_cues(conn, team_id, window, top) if detail else _LoadAndCues([], 0, [])
+    cues, load, active = extra.top_cues, extra.load, extra.agents_active
     first, last = _seen(conn, team_id)
     return WeekFigures(window, team, channels, cues, phrases, load, active, first, last)
 
