@@ -36,6 +36,7 @@ REFUSAL = (
     "The weekly digest is for team leads. If you lead this support team, ask an admin to add "
     "your user ID to KINDLY_LEADS. Agents can see their own nudge stats in Kindly's App Home."
 )
+UNAVAILABLE = "Sorry, the digest could not be computed just now. Please try again in a few minutes."
 
 
 @dataclass(frozen=True)
@@ -211,8 +212,13 @@ def digest_for_command(
         return {"response_type": "ephemeral", "text": REFUSAL}
     now = now or datetime.now(UTC)
     tz = lead_timezone(client, user_id, now) if client is not None else ZoneInfo("UTC")
-    with engine.connect() as conn:
-        digest = build_digest(conn, team_id, iso_week_of(now, tz), str(tz), watched_channels=settings.channels, now=now)
+    week = iso_week_of(now, tz)
+    try:
+        with engine.connect() as conn:
+            digest = build_digest(conn, team_id, week, str(tz), watched_channels=settings.channels, now=now)
+    except Exception:  # a database error is logged and survived (invariant 7)
+        log.exception("digest: /kindly digest for %s failed", user_id)
+        return {"response_type": "ephemeral", "text": UNAVAILABLE}
     return {"response_type": "ephemeral", "text": digest_text(digest), "blocks": digest_blocks(digest)}
 
 

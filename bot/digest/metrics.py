@@ -10,8 +10,8 @@ A thread is (team_id, channel_id, thread_ts). For one week window:
 - a curt reply to a frustrated customer is a curt agent message after the thread's first
   frustrated customer message in the week.
 Percentiles: the median averages the two middle values for an even count; p90 is the
-nearest-rank value (rank ceil(0.9 n)). Both are picked with ROW_NUMBER/COUNT windows, which
-SQLite (>= 3.25) and PostgreSQL share.
+nearest-rank value (rank ceil(0.9 n)). Both are picked with ROW_NUMBER windows and group
+sizes from plain aggregates, which SQLite (>= 3.25) and PostgreSQL share.
 The one step done in Python is splitting the few distinct comma-separated cue combinations the
 database has already grouped and counted.
 """
@@ -239,7 +239,7 @@ def _timing_rows(th2: Any, agg: Any, per_channel: bool) -> Any:
     ).cte("ranked")
     r = ranked.c
 
-    def picks(scope: Any, rn: Any) -> Any:
+    def picks(scope: Any, rn: Any, by_channel: bool) -> Any:
         n = case((r.subset == "all", agg.c.answered), else_=agg.c.answered_frus)
         middle, p90 = [(n + 1) // 2, (n + 2) // 2], (n * 9 + 9) // 10
         return (
@@ -252,11 +252,12 @@ def _timing_rows(th2: Any, agg: Any, per_channel: bool) -> Any:
             )
             .select_from(ranked.join(agg, agg.c.scope == scope))
             .where(or_(rn.in_(middle), rn == p90))  # a few rows per group reach the GROUP BY
-            .group_by(scope, r.subset)
+            # PostgreSQL refuses a constant in GROUP BY, so the team's rows group by subset only
+            .group_by(*((scope, r.subset) if by_channel else (r.subset,)))
         )
 
-    team = picks(literal(TEAM, String), r.rn_t)
-    return union_all(picks(r.channel_id, r.rn_c), team) if per_channel else team
+    team = picks(literal(TEAM, String), r.rn_t, by_channel=False)
+    return union_all(picks(r.channel_id, r.rn_c, by_channel=True), team) if per_channel else team
 
 
 def _thread_figures(

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from bot.config import Settings, settings_from
 from bot.devtools.fake_slack import FakeSlack
-from bot.slack_digest import REFUSAL, digest_for_command, send_due_digests, start_digest_scheduler
+from bot.slack_digest import REFUSAL, UNAVAILABLE, digest_for_command, send_due_digests, start_digest_scheduler
 from bot.store.schema import digest_claims
 
 LEAD = "ULEAD"
@@ -178,3 +178,11 @@ def test_scheduler_catches_up_on_start(fake: FakeSlack, engine: Engine) -> None:
     finally:
         scheduler.shutdown(wait=True)
     assert [(lead, status) for lead, _, status in claim_rows(engine)] == [(LEAD, "sent")]
+
+
+def test_kindly_digest_command_survives_a_database_error(tmp_path: Path) -> None:
+    broken = make_test_engine(tmp_path / "gone.db")
+    with broken.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE messages")
+    reply = digest_for_command(LEAD, TEAM, settings(), broken, now=at(5))
+    assert reply == {"response_type": "ephemeral", "text": UNAVAILABLE}
