@@ -22,6 +22,7 @@ from bot.config import settings_from
 from bot.devtools import payloads
 from bot.devtools.fake_slack import Call, FakeSlack
 from bot.devtools.render import mrkdwn, render_blocks
+from bot.devtools.waiting import wait_recorded
 
 CHANNEL = "CSUPPORT"
 CHANNEL_NAME = "#support"
@@ -164,6 +165,7 @@ class Demo:
         if not step.in_thread:
             self.root_ts = str(event["ts"])
         reply = self.sender.event(payloads.envelope(event))
+        wait_recorded(self.kindly.store, str(event["ts"]))
         self.p.line(f"Everyone in {CHANNEL_NAME} sees:  {PEOPLE[step.user].split()[0]}: {step.text}")
         calls = self.fake.settle(quiet=0.4)
         nudges = [c for c in calls if c.method == "chat.postEphemeral"]
