@@ -7,6 +7,8 @@ No Slack here: the events listener turns the payload into an `IncomingMessage`, 
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -75,6 +77,20 @@ class Watcher:
         self.directory = directory
         self.suggester = suggester
         self.clock = clock
+        # Within one process, messages of one thread are handled one at a time, so the cooldown
+        # check and the nudge insert cannot interleave (across processes, retries are still
+        # caught by the event_id constraint; a cooldown overlap would need two processes racing).
+        self._locks: weakref.WeakValueDictionary[tuple[str, str, str], threading.Lock] = weakref.WeakValueDictionary()
+        self._locks_guard = threading.Lock()
+
+    def _thread_lock(self, msg: IncomingMessage) -> threading.Lock:
+        key = (msg.team_id, msg.channel_id, msg.root_ts)
+        with self._locks_guard:
+            lock = self._locks.get(key)
+            if lock is None:
+                lock = threading.Lock()
+                self._locks[key] = lock
+            return lock
 
     def watches(self, channel_id: str) -> bool:
         return not self.settings.channels or channel_id in self.settings.channels
@@ -83,6 +99,11 @@ class Watcher:
         """Score and record the message; return the nudges to send (none for a retried event)."""
         if not self.watches(msg.channel_id):
             return []
+        lock = self._thread_lock(msg)  # held in a local: the weak dictionary keeps it while in use
+        with lock:
+            return self._handle(msg)
+
+    def _handle(self, msg: IncomingMessage) -> list[PlannedNudge]:
         role = self.directory.role(msg.user_id, external=msg.external)
         summary = self.store.thread_summary(msg.team_id, msg.channel_id, msg.root_ts, msg.ts)
         if role == nudges.CUSTOMER:

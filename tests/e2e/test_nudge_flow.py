@@ -182,3 +182,19 @@ def test_bots_edits_deletions_and_joins_are_ignored(running: Running) -> None:
 
     with running.kindly.store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(messages)).scalar() == 0
+
+
+def test_simultaneous_frustrated_messages_in_one_thread_nudge_each_agent_once(running: Running) -> None:
+    import threading
+
+    root = say(running, CUSTOMER, "Hi, my order has not arrived yet.")
+    say(running, AGENT, "Thanks for letting us know, Dana! I am checking your order now.", thread_ts=root)
+    events = [payloads.envelope(payloads.message(CUSTOMER, f"{ANGRY} ({n})", thread_ts=root)) for n in range(5)]
+    threads = [threading.Thread(target=running.sender.event, args=(e,)) for e in events]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    running.fake.wait_for("chat.postEphemeral")
+    sent = [c.params["user"] for c in running.fake.settle() if c.method == "chat.postEphemeral"]
+    assert sent == [AGENT]
