@@ -69,11 +69,16 @@ def test_describe_duration() -> None:
     assert nudges.describe_duration(timedelta(days=1)) == "1 day"
 
 
-def test_policy_module_does_not_import_slack() -> None:
+def test_core_modules_do_not_import_slack() -> None:
+    """Data flows payload -> listener -> core: the core never sees Slack's libraries."""
     import ast
     import inspect
 
-    tree = ast.parse(inspect.getsource(nudges))
-    imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not any(name.startswith(("slack_bolt", "slack_sdk")) for name in imported)
+    from bot import agents, blocks, drafts, suggestions, watcher
+    from bot.store import repo
+
+    for module in (nudges, watcher, drafts, suggestions, agents, repo, blocks):
+        tree = ast.parse(inspect.getsource(module))
+        imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not any(name.startswith(("slack_bolt", "slack_sdk")) for name in imported), module.__name__
