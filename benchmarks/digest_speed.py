@@ -93,7 +93,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated row counts")
     parser.add_argument("--workdir", type=Path, help="where the SQLite files go (default: a temp dir)")
-    parser.add_argument("--url", help="an empty database URL to use instead of SQLite files")
+    parser.add_argument("--url", help="a scratch database URL (e.g. PostgreSQL) instead of SQLite files")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:

@@ -186,3 +186,22 @@ def test_kindly_digest_command_survives_a_database_error(tmp_path: Path) -> None
         conn.exec_driver_sql("DROP TABLE messages")
     reply = digest_for_command(LEAD, TEAM, settings(), broken, now=at(5))
     assert reply == {"response_type": "ephemeral", "text": UNAVAILABLE}
+
+
+def test_cron_path_sends_through_the_same_code(
+    fake: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m bot digest send` with the environment pointing at the fake Slack API."""
+    from bot.__main__ import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cron.db'}")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-cron")
+    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+    monkeypatch.setenv("KINDLY_LEADS", LEAD)
+    monkeypatch.setenv("KINDLY_DIGEST_TIME", "00:00")  # due whatever today's date
+    assert main(["digest", "send"]) == 0
+    assert capsys.readouterr().out.strip().endswith("sent")
+    assert main(["digest", "send"]) == 0  # a second cron run finds the claim
+    assert capsys.readouterr().out.strip().endswith("already_claimed")
+    assert len(fake.calls("chat.postMessage")) == 1
