@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.digest.metrics import ScopeFigures
+from bot.digest.figures import ScopeFigures
 from bot.digest.report import (
     Digest,
     changes,

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from bot.digest.metrics import ScopeFigures, WeekFigures, week_figures
+from bot.digest.figures import ScopeFigures, WeekFigures
+from bot.digest.metrics import week_figures
 from bot.digest.week import shift_week, week_window
 
 # What a lead can do about the most common frustration cues.

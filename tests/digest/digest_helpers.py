@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, insert
 
 from bot.devtools.fake_slack import Call, FakeSlack
-from bot.digest.metrics import WeekFigures, week_figures
+from bot.digest.figures import WeekFigures
+from bot.digest.metrics import week_figures
 from bot.digest.week import week_window
 from bot.store.schema import messages, metadata, nudges
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from digest_helpers import W47, StoreBuilder, at
 
-from bot.digest.metrics import TEAM
+from bot.digest.figures import TEAM
 
 
 def test_counts_customer_messages_threads_and_frustrated_share(store: StoreBuilder) -> None:
