@@ -184,3 +184,12 @@ def test_nudges_enabled_defaults_on_and_toggles(store: Store) -> None:
     store.set_nudges_enabled("T1", "UA", True, T0)
     assert store.nudges_enabled("T1", "UA") is True
     assert store.nudges_enabled("T2", "UA") is True
+
+
+def test_expired_time_mutes_are_cleared_when_muting_again(store: Store) -> None:
+    from bot.store.schema import mutes
+
+    store.mute_all("T1", "UA", T0 + timedelta(hours=1), T0)
+    store.mute_all("T1", "UA", T0 + timedelta(hours=5), T0 + timedelta(hours=3))
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(mutes)).scalar() == 1

@@ -17,6 +17,8 @@ from bot.listeners._common import first_name, publish_home
 
 log = logging.getLogger("bot.listeners")
 
+DB_TROUBLE = "Kindly could not save that just now. Please try again in a moment."
+
 
 def _who(body: dict[str, Any], context: BoltContext) -> tuple[str, str]:
     team = context.team_id or (body.get("team") or {}).get("id") or ""
@@ -75,6 +77,7 @@ def on_more(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respo
         kindly.store.add_phrase_ids(team, nudge_id, [p.id for p in phrases])
     except SQLAlchemyError as exc:
         log.error("database error on More: %s", type(exc).__name__)
+        _reply(respond, blocks.acknowledged(DB_TROUBLE))
         return
     _reply(respond, blocks.more_phrases(nudge_id, phrases, None))
 
@@ -105,6 +108,7 @@ def on_mute_thread(ack: Ack, body: dict[str, Any], context: BoltContext, respond
         kindly.store.set_outcome(team, nudge_id, user, "muted", now)
     except SQLAlchemyError as exc:
         log.error("database error on Mute: %s", type(exc).__name__)
+        _reply(respond, blocks.acknowledged(DB_TROUBLE))
         return
     _reply(respond, blocks.acknowledged(":zipper_mouth_face: Muted: no more nudges in this thread."))
 

@@ -317,6 +317,15 @@ class Store:
     def mute_all(self, team_id: str, user_id: str, until: datetime | None, now: datetime) -> None:
         """Silence every nudge for the user until `until` (None: until they unmute)."""
         with self.engine.begin() as conn:
+            conn.execute(  # expired time mutes of this user are of no further use
+                delete(mutes).where(
+                    mutes.c.team_id == team_id,
+                    mutes.c.user_id == user_id,
+                    mutes.c.thread_ts.is_(None),
+                    mutes.c.until.is_not(None),
+                    mutes.c.until <= now,
+                )
+            )
             conn.execute(insert(mutes).values(team_id=team_id, user_id=user_id, until=until, created_at=now))
 
     def unmute(self, team_id: str, user_id: str) -> int:

@@ -312,3 +312,13 @@ def test_slack_connect_outsider_listed_as_agent_still_gets_no_analysis(fake_slac
         assert "for agents only" in shown_text(call.params["view"]["blocks"])
     finally:
         app.stop()
+
+
+def test_a_database_error_on_a_button_still_answers_the_agent(running: Running) -> None:
+    running.sender.event(payloads.envelope(payloads.message(CUSTOMER, ANGRY)))
+    nudge = nudge_for(running, AGENT)
+    with running.kindly.store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE mutes")
+    click(running, button(nudge, blocks.ACTION_MUTE), AGENT)
+    [reply] = running.fake.wait_for("response_url")
+    assert "could not save" in shown_text(reply.params["blocks"])
