@@ -66,50 +66,77 @@ def _in_week(column: Any, window: WeekWindow) -> ColumnElement[bool]:
 
 
 def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> Any:
-    """One row per customer thread of the week with its facts (a CTE).
+    """One row per thread active in the week with its facts (a CTE).
 
-    Only customer messages are grouped (the one sort over the week's rows); the first agent
-    reply is one index seek per thread. The thread recovered when its last customer message
-    is later than its last frustrated one.
+    The week's rows are grouped by thread once. Most facts fall out of that grouping; two need
+    "after the first customer / frustrated message" and are read from the group's minima and
+    maxima, with an index seek only for the rare thread the bounds cannot settle:
+    - first reply: the thread's first agent message in the week if it came after the first
+      customer message, else a seek (an agent wrote first, or the reply came after the week);
+    - curt replies to a frustrated customer: all of the thread's curt replies when the first
+      came after the first frustrated message, none when the last came before it, else a count.
+    The thread recovered when its last customer message is later than its last frustrated one.
     """
     m = messages
+    customer, agent, frustrated = m.c.role == "customer", m.c.role == "agent", _is(m.c.frustrated)
+    curt = and_(agent, _is(m.c.curt))
     th = (
         select(
             m.c.channel_id,
             m.c.thread_ts,
-            func.count().label("cust_msgs"),
-            func.min(m.c.created_at).label("first_cust"),
-            func.max(m.c.created_at).label("last_cust"),
-            func.min(case((_is(m.c.frustrated), m.c.created_at))).label("first_frus"),
-            func.max(case((_is(m.c.frustrated), m.c.created_at))).label("last_frus"),
+            func.sum(_flag(customer)).label("cust_msgs"),
+            func.min(case((customer, m.c.created_at))).label("first_cust"),
+            func.max(case((customer, m.c.created_at))).label("last_cust"),
+            func.min(case((and_(customer, frustrated), m.c.created_at))).label("first_frus"),
+            func.max(case((and_(customer, frustrated), m.c.created_at))).label("last_frus"),
+            func.min(case((agent, m.c.created_at))).label("first_agent"),
+            func.sum(_flag(curt)).label("curt"),
+            func.min(case((curt, m.c.created_at))).label("first_curt"),
+            func.max(case((curt, m.c.created_at))).label("last_curt"),
         )
-        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), m.c.role == "customer")
+        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window))
         .group_by(m.c.thread_ts, m.c.channel_id)  # nearly unique key first: a cheaper sort
         .cte("th")
     )
+    t = th.c
     m2 = messages.alias("m2")
-    first_reply = (
+    same_thread = (m2.c.team_id == team_id, m2.c.channel_id == t.channel_id, m2.c.thread_ts == t.thread_ts)
+    seek_reply = (
         select(func.min(m2.c.created_at))
+        .where(*same_thread, m2.c.role == "agent", m2.c.created_at > t.first_cust)
+        .scalar_subquery()
+    )
+    first_reply = case((t.first_agent > t.first_cust, t.first_agent), else_=seek_reply)
+    is_frus = t.first_frus.is_not(None)
+    rt: Any = case((t.first_cust.is_not(None), seconds_between(first_reply, t.first_cust)))
+    if not all_replies:  # only frustrated threads' replies are compared week to week
+        rt = case((is_frus, rt))
+    count_curt = (
+        select(func.count())
         .where(
-            m2.c.team_id == team_id,
-            m2.c.channel_id == th.c.channel_id,
-            m2.c.thread_ts == th.c.thread_ts,
+            *same_thread,
             m2.c.role == "agent",
-            m2.c.created_at > th.c.first_cust,
+            _is(m2.c.curt),
+            m2.c.created_at > t.first_frus,
+            m2.c.created_at < window.end,
         )
         .scalar_subquery()
     )
-    is_frus = th.c.first_frus.is_not(None)
-    rt: Any = seconds_between(first_reply, th.c.first_cust)
-    if not all_replies:  # only frustrated threads' replies are compared week to week
-        rt = case((is_frus, rt))
+    curt_frus = case(
+        (or_(t.curt == 0, t.first_frus.is_(None), t.last_curt <= t.first_frus), 0),
+        (t.first_curt > t.first_frus, t.curt),
+        else_=count_curt,
+    )
     return select(
-        th.c.channel_id,
-        th.c.cust_msgs,
+        t.channel_id,
+        t.cust_msgs,
+        _flag(t.cust_msgs > 0).label("counted"),
         _flag(is_frus).label("is_frus"),
-        _flag(and_(is_frus, th.c.last_frus < th.c.last_cust)).label("recovered"),
-        _day_bucket(th.c.first_frus, window).label("frus_day"),
-        _day_bucket(th.c.last_cust, window).label("last_day"),
+        _flag(and_(is_frus, t.last_frus < t.last_cust)).label("recovered"),
+        _day_bucket(t.first_frus, window).label("frus_day"),
+        _day_bucket(t.last_cust, window).label("last_day"),
+        t.curt,
+        curt_frus.label("curt_frus"),
         rt.label("rt"),
     ).cte("th2")
 
@@ -127,11 +154,13 @@ def _count_rows(th2: Any) -> Any:
             days = [literal(None, Integer).label(f"{k}{d}") for k in ("fd", "rd") for d in range(7)]
         return [
             func.sum(c.cust_msgs).label("cust_msgs"),
-            func.count().label("threads"),
+            func.sum(c.counted).label("threads"),
             func.sum(c.is_frus).label("frus"),
             func.sum(c.recovered).label("recovered"),
             func.count(c.rt).label("answered"),
             func.count(case((c.is_frus == 1, c.rt))).label("answered_frus"),
+            func.sum(c.curt).label("curt"),
+            func.sum(c.curt_frus).label("curt_frus"),
             *days,
         ]
 
@@ -198,6 +227,8 @@ def _thread_figures(
     count_cols = [
         "cust_msgs",
         "threads",
+        "curt",
+        "curt_frus",
         "frus",
         "recovered",
         *(f"fd{d}" for d in range(7)),
@@ -230,32 +261,6 @@ def _thread_figures(
         else:
             scope_timings[(row["scope"], row["subset"])] = _timing(row["answered"], row["median"], row["p90"])
     return scope_counts, scope_timings
-
-
-def _curt_figures(conn: Connection, team_id: str, window: WeekWindow) -> dict[str, tuple[int, int]]:
-    """Per scope: (curt agent replies, those sent after a frustrated customer message in the thread)."""
-    m, f = messages, messages.alias("f")
-    frustrated_before = (
-        select(f.c.id)
-        .where(
-            f.c.team_id == team_id,
-            f.c.channel_id == m.c.channel_id,
-            f.c.thread_ts == m.c.thread_ts,
-            f.c.role == "customer",
-            f.c.created_at >= window.start,
-            f.c.created_at < m.c.created_at,
-            _is(f.c.frustrated),
-        )
-        .exists()
-    )
-    cr = (
-        select(m.c.channel_id, _flag(frustrated_before).label("to_frus"))
-        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), m.c.role == "agent", _is(m.c.curt))
-        .cte("cr")
-    )
-    per_channel = select(cr.c.channel_id, func.count(), func.sum(cr.c.to_frus)).group_by(cr.c.channel_id)
-    team = select(literal(TEAM, String), func.count(), func.sum(cr.c.to_frus))
-    return {str(s): (int(n or 0), int(t or 0)) for s, n, t in conn.execute(union_all(per_channel, team))}
 
 
 def _nudge_figures(conn: Connection, team_id: str, window: WeekWindow) -> dict[str, NudgeCounts]:
@@ -408,16 +413,12 @@ def _scope(
     scope: str,
     counts: dict[str, dict[str, Any]],
     timings: dict[tuple[str, str], Timing],
-    curt: dict[str, tuple[int, int]],
     nudge: dict[str, NudgeCounts],
 ) -> ScopeFigures:
     row = counts.get(scope)
-    curt_replies, curt_to_frus = curt.get(scope, (0, 0))
     everyone = timings.get((scope, "all"), Timing())
     base = ScopeFigures(
         scope=scope,
-        curt_replies=curt_replies,
-        curt_to_frustrated=curt_to_frus,
         nudges=nudge.get(scope, NudgeCounts()),
         answered_threads=everyone.n,
         response_all=everyone,
@@ -429,11 +430,23 @@ def _scope(
         base,
         customer_messages=int(row["cust_msgs"] or 0),
         threads=int(row["threads"] or 0),
+        curt_replies=int(row["curt"] or 0),
+        curt_to_frustrated=int(row["curt_frus"] or 0),
         frustrated_threads=int(row["frus"] or 0),
         recovered_threads=int(row["recovered"] or 0),
         frustrated_by_day=tuple(int(row[f"fd{d}"] or 0) for d in range(7)),
         recovered_by_day=tuple(int(row[f"rd{d}"] or 0) for d in range(7)),
     )
+
+
+def _no_jit(conn: Connection) -> None:
+    """PostgreSQL only: skip JIT for this transaction.
+
+    The planner's cost for the thread statement (inflated by the rarely-run seeks) triggers
+    JIT, which then spends ~300 ms compiling a query that executes in ~75 ms (1M rows).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL jit = off")
 
 
 def week_figures(
@@ -447,12 +460,12 @@ def week_figures(
     """All figures of one team for one week. `detail=False` (the previous week, which only
     feeds "what changed") skips cues, phrases, load and all timings but the team's
     frustrated-thread ones."""
+    _no_jit(conn)
     counts, timings = _thread_figures(conn, team_id, window, per_channel=detail)
-    curt = _curt_figures(conn, team_id, window)
     nudge = _nudge_figures(conn, team_id, window)
-    channel_ids = sorted((set(counts) | {s for s, _ in timings} | set(curt) | set(nudge)) - {TEAM})
-    channels = {cid: _scope(cid, counts, timings, curt, nudge) for cid in channel_ids}
-    team = _scope(TEAM, counts, timings, curt, nudge)
+    channel_ids = sorted((set(counts) | {s for s, _ in timings} | set(nudge)) - {TEAM})
+    channels = {cid: _scope(cid, counts, timings, nudge) for cid in channel_ids}
+    team = _scope(TEAM, counts, timings, nudge)
     phrases = _top_phrases(conn, team_id, window, top) if detail else []
     extra = _load_and_cues(conn, team_id, window, top) if detail else _LoadAndCues([], 0, [])
     cues, load, active = extra.top_cues, extra.load, extra.agents_active

@@ -34,9 +34,9 @@ def test_week_without_messages_asks_whether_kindly_was_running(store: StoreBuild
 def test_quiet_channels_are_named_not_counted_as_calm(store: StoreBuilder) -> None:
     store.msg(at(-3), channel="CQUIETLASTWEEK")
     store.msg(at(1), channel="CBUSY")
-    store.msg(at(1, 10), channel="CAGENTSONLY", role="agent")  # agents talking is not a support channel
+    store.msg(at(1, 10), channel="CAGENTSONLY", role="agent")  # agents wrote, no customer did
     d = digest(store, watched=("CWATCHED",))
-    assert d.quiet_channels == ("CQUIETLASTWEEK", "CWATCHED")
+    assert d.quiet_channels == ("CAGENTSONLY", "CQUIETLASTWEEK", "CWATCHED")
     blocks = json.dumps(digest_blocks(d))
     assert "<#CQUIETLASTWEEK>" in blocks and "not counted as calm" in blocks
 
