@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.store import MessageRecord, Store, migrate
+from bot.store import MessageRecord, Store, make_engine, migrate
 from bot.store.migrations import current_version
-from bot.store.schema import SCHEMA_VERSION, messages, schema_version
+from bot.store.schema import SCHEMA_VERSION, messages, metadata, schema_version
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(f"sqlite:///{tmp_path / 'k.db'}")
+POSTGRES_URL = os.environ.get("KINDLY_TEST_POSTGRES_URL")  # e.g. postgresql+psycopg://kindly@127.0.0.1/kindly_test
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Each store test runs on SQLite, and on PostgreSQL too when KINDLY_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        opened = Store.open(f"sqlite:///{tmp_path / 'k.db'}")
+        yield opened
+        opened.close()
+        return
+    if not POSTGRES_URL:
+        pytest.skip("set KINDLY_TEST_POSTGRES_URL to run the store tests on PostgreSQL too")
+    engine = make_engine(POSTGRES_URL)
+    metadata.drop_all(engine)
+    opened = Store.open(POSTGRES_URL)
+    yield opened
+    metadata.drop_all(opened.engine)
+    opened.close()
+    engine.dispose()
 
 
 def record(event_id: str, user: str, role: str, minutes: int, thread: str = "100.0", frustration: float = 0.1,
@@ -58,7 +77,8 @@ def test_a_database_newer_than_the_code_is_refused(store: Store) -> None:
         migrate(store.engine)
 
 
-def test_sqlite_runs_in_wal_mode(store: Store) -> None:
+def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'k.db'}")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
