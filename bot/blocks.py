@@ -47,6 +47,11 @@ CHECK_TONE_CALLBACK = "kindly_check_tone"
 
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_DEBUG_NOTE = re.compile(r"\s*\(customer cues:[^)]*\)")  # the rewriter's working note, not for agents
+
+
+def reason_text(reason: str) -> str:
+    return escape(_DEBUG_NOTE.sub("", reason))
 
 
 def escape(text: str) -> str:
@@ -207,7 +212,7 @@ def curt_reply_nudge(
     """What an agent privately sees when their own reply may read as curt."""
     reasons = noticed_lines(analysis, ("curt",))
     if rewrite:
-        reasons += [f"• {escape(change.reason)}" for change in rewrite.changes if change.reason]
+        reasons += [f"• {reason_text(change.reason)}" for change in rewrite.changes if change.reason]
     reasons = list(dict.fromkeys(reasons)) or ["• it is short and gives the customer little to hold on to"]
     blocks: list[Block] = [
         section(":seedling: *Your reply may read as curt* to a customer who is already upset. Only you can see this."),
@@ -314,7 +319,7 @@ def tone_check(
         blocks.append(context("\n".join(reasons[:10])))
     if rewrite and rewrite.changed:
         blocks.append(section("*Suggested rewrite* (select and copy):\n" + copyable(rewrite.text, 2900)))
-        why = [f"• {escape(c.reason)}" for c in rewrite.changes if c.reason]
+        why = [f"• {reason_text(c.reason)}" for c in rewrite.changes if c.reason]
         if why:
             blocks.append(context("\n".join(list(dict.fromkeys(why))[:10])))
     return capped(blocks, limit)
