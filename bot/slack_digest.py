@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 
 TICK_MINUTES = 5
 REFUSAL = (
-    "The weekly digest is for team leads. If you lead this support team, ask an admin to add "
-    "your user ID to KINDLY_LEADS. Agents can see their own nudge stats in Kindly's App Home."
+    "Thanks for asking! The weekly digest is for team leads only. If you lead this support team, "
+    "ask the person who runs Kindly to add you to KINDLY_LEADS."
 )
 UNAVAILABLE = "Sorry, the digest could not be computed just now. Please try again in a few minutes."
 
@@ -172,7 +172,7 @@ def send_due_digests(
     results: list[SendResult] = []
     try:
         team = team_id or workspace_team_id(client)
-    except SlackApiError as exc:
+    except Exception as exc:  # SlackApiError, or the network: try again next tick
         log.warning("digest: auth.test failed, nothing sent this tick: %s", exc)
         return [SendResult(lead, None, "failed") for lead in sorted(settings.leads)]
     for lead in sorted(settings.leads):
