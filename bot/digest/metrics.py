@@ -458,8 +458,8 @@ def week_figures(
     top: int = 3,
 ) -> WeekFigures:
     """All figures of one team for one week. `detail=False` (the previous week, which only
-    feeds "what changed") skips cues, phrases, load and all timings but the team's
-    frustrated-thread ones."""
+    feeds "what changed") skips cues, phrases, load, first/last seen and all timings but the
+    team's frustrated-thread ones."""
     _no_jit(conn)
     counts, timings = _thread_figures(conn, team_id, window, per_channel=detail)
     nudge = _nudge_figures(conn, team_id, window)
@@ -469,7 +469,7 @@ def week_figures(
     phrases = _top_phrases(conn, team_id, window, top) if detail else []
     extra = _load_and_cues(conn, team_id, window, top) if detail else _LoadAndCues([], 0, [])
     cues, load, active = extra.top_cues, extra.load, extra.agents_active
-    first, last = _seen(conn, team_id)
+    first, last = _seen(conn, team_id) if detail else (None, None)
     return WeekFigures(window, team, channels, cues, phrases, load, active, first, last)
 
 
