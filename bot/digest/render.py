@@ -38,12 +38,12 @@ def _timing(f: ScopeFigures, frustrated: bool) -> str:
     t = f.response_frustrated if frustrated else f.response_all
     if t.n == 0:
         return "no replies to measure"
-    return f"median {duration(t.median)}, p90 {duration(t.p90)} (n={t.n})"
+    return f"median {duration(t.median)}, p90 {duration(t.p90)} (n={t.n:,})"
 
 
 def _nudges(f: ScopeFigures) -> str:
     n = f.nudges
-    return f"{n.sent} sent · {n.used} used · {n.more} “more” · {n.not_helpful} not helpful · {n.muted} muted"
+    return f"{n.sent:,} sent · {n.used:,} used · {n.more:,} “more” · {n.not_helpful:,} not helpful · {n.muted:,} muted"
 
 
 def _channel_line(f: ScopeFigures) -> str:
@@ -65,18 +65,18 @@ def _figures(d: Digest) -> list[tuple[str, str]]:
     cues = ", ".join(f"{cue_label(c)} ({n})" for c, n in cur.top_cues) or "none recorded"
     phrases = ", ".join(f"{p} ({n})" for p, n in cur.top_phrases) or "none used"
     return [
-        ("Customer messages", str(team.customer_messages)),
+        ("Customer messages", f"{team.customer_messages:,}"),
         (
             "Threads",
-            f"{team.threads}, {team.frustrated_threads} with a frustrated customer ({percent(team.frustrated_share)})",
+            f"{team.threads:,}, {team.frustrated_threads:,} with a frustrated customer ({percent(team.frustrated_share)})",
         ),
         (
             "Recovered",
-            f"{team.recovered_threads} of {team.frustrated_threads} ({percent(team.recovery_share)})",
+            f"{team.recovered_threads:,} of {team.frustrated_threads:,} ({percent(team.recovery_share)})",
         ),
         ("First reply, all threads", _timing(team, frustrated=False)),
         ("First reply, frustrated threads", _timing(team, frustrated=True)),
-        ("Curt agent replies", f"{team.curt_replies}, {team.curt_to_frustrated} to frustrated customers"),
+        ("Curt agent replies", f"{team.curt_replies:,}, {team.curt_to_frustrated:,} to frustrated customers"),
         ("Nudges", _nudges(team)),
         ("Phrases used most", phrases),
         ("Top frustration cues", cues),

@@ -87,10 +87,10 @@ def percent(share: float | None) -> str:
 
 def _count_change(now: int, before: int) -> str:
     if before == 0:
-        return f"{now} (none the week before)"
+        return f"{now:,} (none the week before)"
     delta = (now - before) / before * 100
     arrow = "↑" if delta > 0 else "↓" if delta < 0 else "="
-    return f"{now} ({arrow} {abs(delta):.0f}% from {before})"
+    return f"{now:,} ({arrow} {abs(delta):.0f}% from {before:,})"
 
 
 def _share_change(now: float | None, before: float | None) -> str:
@@ -126,11 +126,11 @@ def headline(d: Digest) -> str:
             )
         return f"No customer messages were recorded {when}: a quiet week, not necessarily a calm one."
     sentence = (
-        f"{team.threads} customer thread{'s' if team.threads != 1 else ''} {when}; "
+        f"{team.threads:,} customer thread{'s' if team.threads != 1 else ''} {when}; "
         f"{percent(team.frustrated_share)} had a frustrated customer"
     )
     if team.frustrated_threads:
-        sentence += f", and {team.recovered_threads} of those {team.frustrated_threads} ended calmer"
+        sentence += f", and {team.recovered_threads:,} of those {team.frustrated_threads:,} ended calmer"
     return sentence + "."
 
 
@@ -183,7 +183,7 @@ def suggestions(d: Digest, limit: int = 2) -> list[str]:
     if team.curt_to_frustrated >= 2:
         found.append(
             f"{team.curt_to_frustrated} curt replies went to frustrated customers; a quick team refresher "
-            "on validating phrases (`/kindly phrases`) may help."
+            "on validating phrases (`/kindly <situation>` suggests some) may help."
         )
     nudged = team.nudges
     if nudged.sent >= 5 and (nudged.not_helpful + nudged.muted) / nudged.sent >= 0.4:
