@@ -349,11 +349,6 @@ def stats_message(stats: WeekStats) -> tuple[str, list[Block]]:
     return fallback(line.replace("*", "")), [section(line)]
 
 
-def digest_coming_soon() -> tuple[str, list[Block]]:
-    text = "The weekly digest is coming soon."
-    return text, [section(text)]
-
-
 def muted_until_text(until: datetime | bool | None) -> str:
     if until is False:
         return "Nudges are on."

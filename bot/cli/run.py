@@ -48,6 +48,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"kindly: cannot reach SLACK_API_URL {settings.slack_api_url}: {exc}", file=sys.stderr)
         return 1
     log.info("connected as %s in team %s", identity.get("user_id"), identity.get("team_id"))
+    from bot.slack_digest import start_digest_scheduler
+
+    # Weekly digests and the daily retention purge run in this process; the database claim keeps
+    # several processes from sending a lead the same week twice.
+    scheduler = start_digest_scheduler(settings, app.client, kindly.store.engine, team_id=identity.get("team_id"))
     try:
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -62,5 +67,6 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         log.info("stopped")
     finally:
+        scheduler.shutdown(wait=False)
         kindly.store.close()
     return 0

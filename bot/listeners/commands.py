@@ -6,29 +6,43 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import blocks, nudges
 from bot.app import Kindly, deps
 from bot.drafts import check_draft, parse_command
 from bot.listeners._common import is_agent_user
+from bot.slack_digest import digest_for_command
 
 log = logging.getLogger("bot.listeners")
 
 COMMAND = "/kindly"
 
 
-def digest_reply(kindly: Kindly, team_id: str, user_id: str, arg: str) -> tuple[str, list[blocks.Block]]:
-    """`/kindly digest`: the weekly digest is wired here when it lands."""
-    return blocks.digest_coming_soon()
+def digest_reply(
+    kindly: Kindly, team_id: str, user_id: str, client: WebClient | None = None
+) -> tuple[str, list[blocks.Block]]:
+    """`/kindly digest`: this week so far for a lead (in the lead's time zone), a polite refusal otherwise."""
+    reply = digest_for_command(user_id, team_id, kindly.settings, kindly.store.engine, client=client, now=kindly.clock())
+    return reply["text"], reply.get("blocks") or [blocks.section(reply["text"])]
 
 
-def answer(kindly: Kindly, team_id: str, user_id: str, text: str, is_agent: bool = True) -> tuple[str, list[blocks.Block]]:
+def answer(
+    kindly: Kindly,
+    team_id: str,
+    user_id: str,
+    text: str,
+    is_agent: bool = True,
+    client: WebClient | None = None,
+) -> tuple[str, list[blocks.Block]]:
     """Route one /kindly line to the core and render the reply."""
     cmd = parse_command(text)
     now = kindly.clock()
     if cmd.name == "help":
         return blocks.help_message()
+    if cmd.name == "digest":  # for leads, who need not be agents
+        return digest_reply(kindly, team_id, user_id, client)
     if not is_agent:
         return blocks.agents_only()
     if cmd.name == "check":
@@ -48,8 +62,6 @@ def answer(kindly: Kindly, team_id: str, user_id: str, text: str, is_agent: bool
         return blocks.acknowledged(":bell: Nudges are back on.")
     if cmd.name == "stats":
         return blocks.stats_message(kindly.store.week_stats(team_id, user_id, now))
-    if cmd.name == "digest":
-        return digest_reply(kindly, team_id, user_id, cmd.arg)
     phrases = kindly.suggester.suggest(cmd.arg, k=3)
     return blocks.phrases_for(cmd.arg, phrases)
 
@@ -59,7 +71,9 @@ def on_kindly(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
     team_id = context.team_id or command.get("team_id", "")
     agent = is_agent_user(kindly, command["user_id"], command.get("user_team") or command.get("team_id"), team_id)
     try:
-        text, reply = answer(kindly, team_id, command["user_id"], command.get("text") or "", is_agent=agent)
+        text, reply = answer(
+            kindly, team_id, command["user_id"], command.get("text") or "", is_agent=agent, client=context.client
+        )
     except SQLAlchemyError as exc:
         log.error("database error in /kindly: %s", type(exc).__name__)
         text, reply = blocks.acknowledged("Kindly could not reach its database just now. Please try again.")

@@ -69,8 +69,24 @@ def test_unknown_or_odd_input_gets_an_answer_not_silence(running: Running) -> No
     assert "duration" in shown_text(body["blocks"])
 
 
-def test_digest_is_coming_soon(running: Running) -> None:
-    assert "coming soon" in shown_text(kindly(running, "digest")["blocks"])
+def test_digest_is_refused_politely_to_non_leads(running: Running) -> None:
+    shown = shown_text(kindly(running, "digest")["blocks"])
+    assert "for team leads only" in shown
+    assert "Frustrated" not in shown
+
+
+def test_digest_for_a_lead_shows_this_week_so_far(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    app = start_app(fake_slack, tmp_path / "kindly.db", KINDLY_LEADS="ULEAD1")
+    try:
+        app.sender.event(payloads.envelope(payloads.message(CUSTOMER, ANGRY)))
+        app.fake.settle()
+        body = kindly(app, "digest", user="ULEAD1")
+        shown = shown_text(body["blocks"])
+        assert "for team leads only" not in shown
+        assert "1 customer thread so far this week" in shown
+        assert "Europe/Berlin" in shown  # the lead's time zone, from the fake users.info
+    finally:
+        app.stop()
 
 
 def test_mute_silences_and_unmute_restores(running: Running) -> None:
