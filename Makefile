@@ -24,6 +24,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/quality.py
 	$(PY) benchmarks/speed.py
+	$(PY) benchmarks/suggest_speed.py
+	$(PY) benchmarks/digest_speed.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check bot tests benchmarks
