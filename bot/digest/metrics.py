@@ -141,7 +141,7 @@ def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> 
     ).cte("th2")
 
 
-def _count_rows(th2: Any) -> Any:
+def _count_rows(th2: Any, daily: bool = True) -> Any:
     """Per scope (each channel, and the team as TEAM): thread counts, answered counts, daily series."""
     c = th2.c
 
@@ -165,7 +165,7 @@ def _count_rows(th2: Any) -> Any:
         ]
 
     per_channel = select(c.channel_id.label("scope"), *figures(daily=False)).group_by(c.channel_id)
-    team = select(literal(TEAM, String).label("scope"), *figures(daily=True))
+    team = select(literal(TEAM, String).label("scope"), *figures(daily=daily))
     return union_all(per_channel, team).cte("agg")
 
 
@@ -222,7 +222,7 @@ def _thread_figures(
     grouped into threads once.
     """
     th2 = _thread_rows(team_id, window, all_replies=per_channel)
-    agg = _count_rows(th2)
+    agg = _count_rows(th2, daily=per_channel)  # the chart needs only this week's days
     timings = _timing_rows(th2, agg, per_channel).subquery()
     count_cols = [
         "cust_msgs",
