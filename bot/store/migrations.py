@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.schema import SCHEMA_VERSION, metadata, schema_version
+from bot.store.schema import SCHEMA_VERSION, messages, metadata, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,14 @@ def _v1(conn: Connection) -> None:
     metadata.create_all(conn, checkfirst=True)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _v1}
+def _v2(conn: Connection) -> None:
+    """The digest's first-reply lookup index (schema.py has it, so new databases get it in v1)."""
+    for index in messages.indexes:
+        if index.name == "ix_messages_thread_role_time":
+            index.create(conn, checkfirst=True)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2}
 
 
 def current_version(engine: Engine) -> int:
