@@ -171,6 +171,8 @@ class FakeSlack:
                 params.update(json.loads(raw))
             except ValueError:
                 params["_raw"] = raw.decode("utf-8", "replace")
+        elif raw and url.path.startswith("/upload/"):
+            params["_bytes"] = len(raw)  # a file's raw bytes (files_upload_v2 sends them as "form")
         elif raw and "form" in ctype:
             params.update({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
         elif raw:
