@@ -23,6 +23,7 @@ _NEGATIONS = frozenset(
 _DIRECT_STARTS = frozenset("so but and then well".split())
 _SECOND_PERSON = frozenset("you your you're yours you've".split())
 _PLURAL = frozenset("we our us let's we'll we're".split())
+_FIRST_PERSON = frozenset("i i'm i've i'd i'll my".split())
 _WARM_KIND = "warm"
 _NOT_ENGLISH = Cue("not_english", "does not look like English, so Kindly does not judge it", "info")
 _TERSE_CHARS = 40
@@ -81,6 +82,8 @@ def features(r: Reading, compound: float, cues: list[Cue]) -> dict[str, float]:
         feats["factuality"] = 1.0
     if not r.words.isdisjoint(_PLURAL):
         feats["first_person_plural"] = 1.0
+    if r.tokens and r.tokens[0] in _FIRST_PERSON:
+        feats["first_person_start"] = 1.0
     if _WARM_KIND not in {cue.kind for cue in cues}:
         feats["no_warm_words"] = 1.0
     return feats

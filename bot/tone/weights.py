@@ -58,6 +58,7 @@ CURTNESS: dict[str, float] = {
     "please": -0.4,
     "hedge": -0.4,
     "first_person_plural": -0.2,
+    "first_person_start": -0.4,
     "sarcasm_marker": 1.1,
     "question_burst": 1.2,
     "harsh_words": 0.8,
