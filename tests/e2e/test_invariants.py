@@ -6,12 +6,14 @@ import time
 from pathlib import Path
 
 import pytest
-from kindly_harness import AGENT, CUSTOMER, Running, shown_text, start_app
+from kindly_harness import AGENT, BACKENDS, CUSTOMER, Running, dump_database, shown_text, start_app
 from sqlalchemy import func, select
 
 from bot.devtools import payloads
 from bot.devtools.fake_slack import FakeSlack
 from bot.store.schema import messages
+
+pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)  # SQLite, and PostgreSQL when configured
 
 ANGRY = "This is the THIRD time I'm asking. I've been waiting 3 days for my refund and nobody answers!!"
 
@@ -117,8 +119,8 @@ def test_echoed_free_words_are_escaped(running: Running) -> None:
     assert_inert(shown_text(reply.json()))
 
 
-def test_echoed_agent_reply_is_escaped_in_curt_nudge(fake_slack: FakeSlack, tmp_path: Path) -> None:
-    app = start_app(fake_slack, tmp_path / "k.db", KINDLY_NUDGE_COOLDOWN_MINUTES="0")
+def test_echoed_agent_reply_is_escaped_in_curt_nudge(fake_slack: FakeSlack, db_url: str) -> None:
+    app = start_app(fake_slack, db_url, KINDLY_NUDGE_COOLDOWN_MINUTES="0")
     try:
         root = payloads.message(CUSTOMER, ANGRY)
         app.sender.event(payloads.envelope(root))
@@ -141,10 +143,9 @@ SECRET_WORD = "Zanzibarquux"
 
 
 def test_message_text_is_neither_stored_nor_logged(
-    fake_slack: FakeSlack, tmp_path: Path, all_logs: pytest.LogCaptureFixture
+    fake_slack: FakeSlack, db_url: str, tmp_path: Path, all_logs: pytest.LogCaptureFixture
 ) -> None:
-    db = tmp_path / "kindly.db"
-    app = start_app(fake_slack, db, KINDLY_NUDGE_COOLDOWN_MINUTES="0")
+    app = start_app(fake_slack, db_url, KINDLY_NUDGE_COOLDOWN_MINUTES="0")
     try:
         root = payloads.message(CUSTOMER, f"{ANGRY} {SECRET_WORD} order 4411")
         app.sender.event(payloads.envelope(root))
@@ -157,8 +158,10 @@ def test_message_text_is_neither_stored_nor_logged(
         assert count_messages(app) == 2  # the messages were handled and scored...
     finally:
         app.stop()
+    rows = dump_database(db_url)
+    assert "UCUST1" in rows and SECRET_WORD.lower() not in rows.lower()  # ...but the text is in no row
     stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("kindly.db"))
-    assert SECRET_WORD.encode() not in stored  # ...but the text is in no database file (WAL included)
+    assert SECRET_WORD.encode() not in stored  # nor in any SQLite file (WAL included; none on PostgreSQL)
     assert SECRET_WORD.lower().encode() not in stored.lower()
     assert SECRET_WORD not in all_logs.text
     assert all(SECRET_WORD not in str(r.args) for r in all_logs.records)

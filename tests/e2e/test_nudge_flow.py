@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
-from kindly_harness import AGENT, AGENT2, CHANNEL, CUSTOMER, EXTERNAL, OTHER_TEAM, Running, start_app
+import pytest
+from kindly_harness import AGENT, AGENT2, BACKENDS, CHANNEL, CUSTOMER, EXTERNAL, OTHER_TEAM, Running, start_app
 
 from bot.devtools import payloads
 from bot.devtools.fake_slack import FakeSlack
 from bot.devtools.waiting import wait_recorded
+
+pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)  # SQLite, and PostgreSQL when configured
 
 ANGRY = "This is the THIRD time I'm asking. I've been waiting 3 days for my refund and nobody answers!!"
 ANGRY_AGAIN = "Still nothing?? This is ridiculous, I want my money back NOW!"
@@ -45,8 +48,8 @@ def test_frustrated_customer_nudges_the_thread_agent_only(running: Running) -> N
     assert running.fake.calls("chat.postMessage") == []  # nothing public, ever
 
 
-def test_without_agents_in_thread_a_few_channel_agents_hear(fake_slack: FakeSlack, tmp_path) -> None:
-    app = start_app(fake_slack, tmp_path / "k.db", KINDLY_MAX_CHANNEL_AGENTS="1")
+def test_without_agents_in_thread_a_few_channel_agents_hear(fake_slack: FakeSlack, db_url: str) -> None:
+    app = start_app(fake_slack, db_url, KINDLY_MAX_CHANNEL_AGENTS="1")
     try:
         say(app, CUSTOMER, ANGRY)
         fake_slack.wait_for("chat.postEphemeral")
@@ -65,9 +68,9 @@ def test_customers_never_receive_nudges(running: Running) -> None:
     assert targets and targets <= {AGENT, AGENT2}
 
 
-def test_slack_connect_external_user_is_a_customer_and_never_nudged(fake_slack: FakeSlack, tmp_path) -> None:
+def test_slack_connect_external_user_is_a_customer_and_never_nudged(fake_slack: FakeSlack, db_url: str) -> None:
     # EXTERNAL is (wrongly) listed as an agent, but writes from another organisation.
-    app = start_app(fake_slack, tmp_path / "k.db", KINDLY_AGENTS=f"{AGENT},{EXTERNAL}")
+    app = start_app(fake_slack, db_url, KINDLY_AGENTS=f"{AGENT},{EXTERNAL}")
     try:
         shared = {"user_team": OTHER_TEAM, "source_team": OTHER_TEAM}
         root = say(app, EXTERNAL, "Hello?", **shared)
@@ -82,9 +85,9 @@ def test_slack_connect_external_user_is_a_customer_and_never_nudged(fake_slack: 
         app.stop()
 
 
-def test_curt_reply_gets_its_author_a_rewrite_and_a_kind_one_does_not(fake_slack: FakeSlack, tmp_path) -> None:
+def test_curt_reply_gets_its_author_a_rewrite_and_a_kind_one_does_not(fake_slack: FakeSlack, db_url: str) -> None:
     # cooldown 0: the frustrated-customer nudge both agents just got must not hide the curt one
-    running = start_app(fake_slack, tmp_path / "k.db", KINDLY_NUDGE_COOLDOWN_MINUTES="0")
+    running = start_app(fake_slack, db_url, KINDLY_NUDGE_COOLDOWN_MINUTES="0")
     try:
         _curt_flow(running)
     finally:
@@ -121,8 +124,8 @@ def test_one_nudge_per_agent_per_thread_within_the_cooldown(running: Running) ->
     assert len(running.fake.calls("chat.postEphemeral")) == 1
 
 
-def test_watches_only_kindly_channels_when_set(fake_slack: FakeSlack, tmp_path) -> None:
-    app = start_app(fake_slack, tmp_path / "k.db", KINDLY_CHANNELS="CWATCHED")
+def test_watches_only_kindly_channels_when_set(fake_slack: FakeSlack, db_url: str) -> None:
+    app = start_app(fake_slack, db_url, KINDLY_CHANNELS="CWATCHED")
     try:
         say(app, CUSTOMER, ANGRY)  # in CSUPPORT, not watched
         say(app, CUSTOMER, ANGRY, channel="CWATCHED")
@@ -133,9 +136,9 @@ def test_watches_only_kindly_channels_when_set(fake_slack: FakeSlack, tmp_path) 
         app.stop()
 
 
-def test_agent_group_members_are_agents(fake_slack: FakeSlack, tmp_path) -> None:
+def test_agent_group_members_are_agents(fake_slack: FakeSlack, db_url: str) -> None:
     fake_slack.usergroups["SAGENTS"] = ["UGROUPAGENT"]
-    app = start_app(fake_slack, tmp_path / "k.db", KINDLY_AGENTS="", KINDLY_AGENT_GROUP="SAGENTS")
+    app = start_app(fake_slack, db_url, KINDLY_AGENTS="", KINDLY_AGENT_GROUP="SAGENTS")
     try:
         root = say(app, CUSTOMER, "Hi, my order is late")
         say(app, "UGROUPAGENT", "Thanks for writing, I'm looking into it now!", thread_ts=root)
