@@ -7,6 +7,7 @@ to connect it to Slack.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -21,11 +22,13 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_bolt import App, BoltContext
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
-from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry import ConnectionErrorRetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
 from bot.agents import AgentDirectory
 from bot.config import Settings
+from bot.delivery import Deferred, NudgeSender, ShortRateLimitRetryHandler
+from bot.observability import METRICS_CONTENT_TYPE, Metrics, WebApiObserver, check_health, observe_requests
 from bot.store import Store
 from bot.suggestions import Suggester
 from bot.watcher import Watcher
@@ -33,6 +36,9 @@ from bot.watcher import Watcher
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
+MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller; a bigger body is refused unread
 _BOLT_OAUTH_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
 
 
@@ -46,6 +52,21 @@ class Kindly:
     suggester: Suggester
     watcher: Watcher
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    metrics: Metrics = field(default_factory=Metrics)
+    deferred: Deferred = field(default_factory=Deferred)
+    nudge_sender: NudgeSender | None = None
+
+    def __post_init__(self) -> None:
+        if self.nudge_sender is None:
+            self.nudge_sender = NudgeSender(
+                self.deferred,
+                on_sent=lambda kind: self.metrics.nudges.labels(kind).inc(),
+                on_dropped=lambda reason: self.metrics.nudges_dropped.labels(reason).inc(),
+            )
+
+    def close(self) -> None:
+        self.deferred.stop()
+        self.store.close()
 
 
 def deps(context: BoltContext) -> Kindly:
@@ -53,15 +74,21 @@ def deps(context: BoltContext) -> Kindly:
     return kindly
 
 
-def build_client(settings: Settings) -> WebClient:
-    """The Web API client every call goes through: SLACK_API_URL, retries for 429/5xx/connection."""
+def build_client(settings: Settings, metrics: Metrics | None = None) -> WebClient:
+    """The Web API client every call goes through: SLACK_API_URL, retries for 429/5xx/connection.
+
+    A 429 is retried in the calling thread only for a short Retry-After; nudges that meet a
+    longer one are deferred by `bot.delivery`, so no listener thread sleeps for long.
+    """
+    observer = [WebApiObserver(metrics)] if metrics is not None else []
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=[
+            *observer,  # counts every failed attempt; never retries itself
             ConnectionErrorRetryHandler(max_retry_count=1),
-            RateLimitErrorRetryHandler(max_retry_count=1),
+            ShortRateLimitRetryHandler(max_retry_count=1),
             ServerErrorRetryHandler(max_retry_count=1),
         ],
     )
@@ -97,13 +124,14 @@ def build_app(
     """Wire settings, store and core into a Bolt App with every listener registered."""
     from bot.listeners import register_listeners
 
-    client = build_client(settings)
+    metrics = Metrics()
+    client = build_client(settings, metrics)
     store = store or Store.open(settings.database_url)
     directory = AgentDirectory(settings.agents, settings.agent_group, group_fetcher(client))
     suggester = suggester or Suggester(settings.phrasebank_dir)
     now = clock or (lambda: datetime.now(UTC))
     watcher = Watcher(settings, store, directory, suggester, clock=now)
-    kindly = Kindly(settings, store, directory, suggester, watcher, clock=now)
+    kindly = Kindly(settings, store, directory, suggester, watcher, clock=now, metrics=metrics)
     with _bolt_env_hidden():
         app = App(
             client=client,
@@ -120,6 +148,7 @@ def build_app(
         return next()
 
     app.use(inject)
+    app.use(observe_requests(metrics))
     register_listeners(app)
     return app, kindly
 
@@ -146,17 +175,54 @@ class _QuietHandler(WSGIRequestHandler):
         log.debug("http %s", format % args)
 
 
-def make_http_server(app: App, port: int, host: str = "0.0.0.0") -> WSGIServer:
-    """A threaded WSGI server answering POST /slack/events (events, commands, interactivity)."""
+def _content_length(environ: dict[str, Any]) -> int | None:
+    try:
+        return int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+
+
+def _discard(environ: dict[str, Any], length: int, limit: int = 32 * MAX_BODY_BYTES) -> None:
+    """Read and drop a refused body so the client sees the answer, not a reset (up to a limit)."""
+    stream, left = environ["wsgi.input"], min(length, limit)
+    while left > 0:
+        chunk = stream.read(min(left, 65536))
+        if not chunk:
+            return
+        left -= len(chunk)
+
+
+def _operator_endpoint(kindly: Kindly, path: str, start_response: Callable[..., Any]) -> list[bytes]:
+    """GET /healthz (database reachable, phrasebank loaded) and GET /metrics (Prometheus text)."""
+    if path == METRICS_PATH:
+        start_response("200 OK", [("Content-Type", METRICS_CONTENT_TYPE)])
+        return [kindly.metrics.exposition()]
+    health = check_health(kindly.store.engine, lambda: len(kindly.suggester.browse()))
+    start_response("200 OK" if health.ok else "503 Service Unavailable", [("Content-Type", "application/json")])
+    return [json.dumps(health.as_json()).encode() + b"\n"]
+
+
+def make_http_server(app: App, port: int, host: str = "0.0.0.0", kindly: Kindly | None = None) -> WSGIServer:
+    """A threaded WSGI server answering POST /slack/events (events, commands, interactivity),
+    and, given `kindly`, GET /healthz and GET /metrics for operators."""
     bolt = SlackRequestHandler(app)
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if environ.get("PATH_INFO") != EVENTS_PATH:
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if kindly is not None and path in (HEALTH_PATH, METRICS_PATH) and method in ("GET", "HEAD"):
+            return _operator_endpoint(kindly, str(path), start_response)
+        if path != EVENTS_PATH:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found: Kindly answers POST /slack/events\n"]
-        if environ.get("REQUEST_METHOD") != "POST":
+        if method != "POST":
             start_response("405 Method Not Allowed", [("Content-Type", "text/plain"), ("Allow", "POST")])
             return [b"POST only\n"]
+        length = _content_length(environ)
+        if length is None or length > MAX_BODY_BYTES:
+            log.warning("request body too large, refused (%s bytes)", environ.get("CONTENT_LENGTH") or "?")
+            _discard(environ, length or 0)
+            start_response("413 Content Too Large", [("Content-Type", "text/plain"), ("Connection", "close")])
+            return [b"request body too large\n"]
         try:
             return bolt(environ, start_response)
         except ValueError:  # a body that is not JSON / form JSON: Bolt parses before it verifies
@@ -167,8 +233,10 @@ def make_http_server(app: App, port: int, host: str = "0.0.0.0") -> WSGIServer:
     return make_server(host, port, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
 
 
-def serve_http_in_thread(app: App, port: int = 0, host: str = "127.0.0.1") -> tuple[WSGIServer, str]:
+def serve_http_in_thread(
+    app: App, port: int = 0, host: str = "127.0.0.1", kindly: Kindly | None = None
+) -> tuple[WSGIServer, str]:
     """Start the HTTP server in the background (tests, demo); returns it and its events URL."""
-    server = make_http_server(app, port, host)
+    server = make_http_server(app, port, host, kindly)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="kindly-http", daemon=True).start()
     return server, f"http://{host}:{server.server_port}{EVENTS_PATH}"

@@ -95,14 +95,14 @@ class Running:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-        self.kindly.store.close()
+        self.kindly.close()
 
 
 def start_app(fake: FakeSlack, db: Path | str, **extra: str) -> Running:
     from bot.app import build_app, serve_http_in_thread
 
     app, kindly = build_app(make_settings(fake, db, **extra))
-    server, url = serve_http_in_thread(app)
+    server, url = serve_http_in_thread(app, kindly=kindly)
     return Running(app, kindly, server, url, fake, db, SignedSender(url, SECRET))
 
 

@@ -61,12 +61,13 @@ def run(args: argparse.Namespace) -> int:
             SocketModeHandler(app, settings.slack_app_token).start()
         else:
             port = args.port if args.port is not None else settings.port
-            server = make_http_server(app, port)
+            server = make_http_server(app, port, kindly=kindly)
             log.info("HTTP mode: POST http://0.0.0.0:%d/slack/events", server.server_port)
+            log.info("operators: GET /healthz and GET /metrics on the same port")
             server.serve_forever()
     except KeyboardInterrupt:
         log.info("stopped")
     finally:
         scheduler.shutdown(wait=False)
-        kindly.store.close()
+        kindly.close()
     return 0

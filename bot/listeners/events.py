@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -11,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import blocks, nudges
 from bot.agents import is_external
-from bot.app import deps
-from bot.listeners._common import publish_home, safe_call
+from bot.app import Kindly, deps
+from bot.listeners._common import publish_home
 from bot.watcher import IncomingMessage, PlannedNudge
 
 log = logging.getLogger("bot.listeners")
@@ -65,20 +66,29 @@ def on_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext
     except SQLAlchemyError as exc:
         log.error("database error on event %s: %s; no nudge", msg.event_id, type(exc).__name__)
         return
+    assert kindly.nudge_sender is not None
     for plan in plans:
         text, nudge_blocks = render(plan)
         kwargs: dict[str, Any] = {"channel": plan.channel_id, "user": plan.target, "text": text}
         kwargs["blocks"] = nudge_blocks
         if plan.post_thread_ts:
             kwargs["thread_ts"] = plan.post_thread_ts
-        sent = safe_call("chat.postEphemeral", client.chat_postEphemeral, **kwargs)
-        if sent is None:
-            try:
-                kindly.store.delete_nudge(plan.nudge_id)
-            except SQLAlchemyError as exc:
-                log.error("database error forgetting nudge %s: %s", plan.nudge_id, type(exc).__name__)
-        else:
-            log.info("nudge %s (%s) sent to %s in %s", plan.nudge_id, plan.kind, plan.target, plan.channel_id)
+        # a rate-limited nudge is sent later by a background thread, or forgotten if no longer timely
+        kindly.nudge_sender.send(
+            client.chat_postEphemeral, kwargs, nudge_id=plan.nudge_id, kind=plan.kind, forget=forget(kindly, plan.nudge_id)
+        )
+
+
+def forget(kindly: Kindly, nudge_id: int) -> Callable[[], None]:
+    """Drop the record of a nudge Slack did not deliver, so stats and cooldowns count real ones."""
+
+    def drop() -> None:
+        try:
+            kindly.store.delete_nudge(nudge_id)
+        except SQLAlchemyError as exc:
+            log.error("database error forgetting nudge %s: %s", nudge_id, type(exc).__name__)
+
+    return drop
 
 
 def ignore_message(body: dict[str, Any]) -> None:
