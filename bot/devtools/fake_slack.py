@@ -40,10 +40,11 @@ class Call:
 
 @dataclass
 class _Failure:
-    kind: str  # "500", "429" or "error"
+    kind: str  # "500", "429", "error" or "slow"
     error: str
     retry_after: int
     times: int
+    delay: float = 0.0
 
 
 class FakeSlack:
@@ -118,12 +119,22 @@ class FakeSlack:
 
     # test controls --------------------------------------------------------------------------------
 
-    def fail(self, method: str, kind: str, *, error: str = "internal_error", retry_after: int = 0, times: int = 1):
-        """Make the next `times` calls of `method` fail: kind "500", "429" (with Retry-After) or "error"."""
-        if kind not in ("500", "429", "error"):
-            raise ValueError("kind is one of 500, 429, error")
+    def fail(
+        self,
+        method: str,
+        kind: str,
+        *,
+        error: str = "internal_error",
+        retry_after: int = 0,
+        times: int = 1,
+        delay: float = 0.0,
+    ) -> None:
+        """Make the next `times` calls of `method` fail: kind "500", "429" (with Retry-After),
+        "error" (`ok: false` with `error`), or "slow" (answer normally, but only after `delay` s)."""
+        if kind not in ("500", "429", "error", "slow"):
+            raise ValueError("kind is one of 500, 429, error, slow")
         with self._cond:
-            self._failures[method].append(_Failure(kind, error, retry_after, times))
+            self._failures[method].append(_Failure(kind, error, retry_after, times, delay))
 
     def calls(self, method: str | None = None) -> list[Call]:
         with self._cond:
@@ -214,6 +225,9 @@ class FakeSlack:
 
     def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         failure = self._take_failure(method)
+        if failure and failure.kind == "slow":
+            time.sleep(failure.delay)  # the client's timeout fires first; this thread then answers nobody
+            failure = None
         if failure and failure.kind == "500":
             return 500, {}, b"<html>internal error</html>"
         if failure and failure.kind == "429":
