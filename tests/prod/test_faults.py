@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from kindly_harness import AGENT, AGENT2, BACKENDS, CUSTOMER, Running, start_app
 from sqlalchemy import func, select
+from tcp_relay import TcpRelay
 
 from bot.devtools import payloads
 from bot.devtools.fake_slack import FakeSlack
@@ -97,78 +98,6 @@ def test_a_429_storm_never_blocks_request_handling(running: Running) -> None:
 # the database unavailable for a while, then back ---------------------------------------------
 
 
-class TcpProxy:
-    """A loopback TCP relay to the database that can be cut (every connection dropped) and restored."""
-
-    def __init__(self, host: str, port: int) -> None:
-        import socket
-        import threading
-
-        self.target = (host, port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.cut = False
-        self.open: list[socket.socket] = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        import socket
-        import threading
-
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if self.cut:
-                client.close()
-                continue
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            upstream.settimeout(None)
-            with self.lock:
-                self.open += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(src: object, dst: object) -> None:
-        try:
-            while data := src.recv(65536):  # type: ignore[attr-defined]
-                dst.sendall(data)  # type: ignore[attr-defined]
-        except OSError:
-            pass
-        finally:
-            for sock in (src, dst):
-                try:
-                    sock.close()  # type: ignore[attr-defined]
-                except OSError:
-                    pass
-
-    def down(self) -> None:
-        import socket
-
-        self.cut = True
-        with self.lock:
-            for sock in self.open:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-            self.open.clear()
-
-    def up(self) -> None:
-        self.cut = False
-
-    def close(self) -> None:
-        self.down()
-        self.listener.close()
-
-
 @pytest.fixture
 def outage(backend: str, db_url: str) -> Iterator[tuple[str, object]]:
     """(URL the app uses, switch with down()/up()): a TCP relay on PostgreSQL, a moved file on SQLite."""
@@ -176,7 +105,7 @@ def outage(backend: str, db_url: str) -> Iterator[tuple[str, object]]:
 
     if backend == "postgresql":
         url = make_url(db_url)
-        proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+        proxy = TcpRelay(url.host or "127.0.0.1", url.port or 5432)
         yield url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), proxy
         proxy.close()
         return
