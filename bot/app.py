@@ -28,6 +28,7 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from bot.agents import AgentDirectory
 from bot.config import Settings
 from bot.delivery import Deferred, NudgeSender, ShortRateLimitRetryHandler
+from bot.guard import RefuseMalformed
 from bot.observability import METRICS_CONTENT_TYPE, Metrics, WebApiObserver, check_health, observe_requests
 from bot.store import Store
 from bot.suggestions import Suggester
@@ -141,6 +142,7 @@ def build_app(
             token_verification_enabled=False,  # `run` checks the token itself, with a readable error
             logger=bolt_logger(),
             ignoring_self_events_enabled=True,
+            before_authorize=RefuseMalformed(),  # runs right after the signature check
         )
 
     def inject(context: BoltContext, next: Callable[[], Any]) -> Any:
@@ -221,12 +223,17 @@ def make_http_server(app: App, port: int, host: str = "0.0.0.0", kindly: Kindly 
         if length is None or length > MAX_BODY_BYTES:
             log.warning("request body too large, refused (%s bytes)", environ.get("CONTENT_LENGTH") or "?")
             _discard(environ, length or 0)
-            start_response("413 Content Too Large", [("Content-Type", "text/plain"), ("Connection", "close")])
+            start_response("413 Content Too Large", [("Content-Type", "text/plain")])
             return [b"request body too large\n"]
         try:
             return bolt(environ, start_response)
-        except ValueError:  # a body that is not JSON / form JSON: Bolt parses before it verifies
-            log.warning("malformed request body refused (%s bytes)", environ.get("CONTENT_LENGTH") or "?")
+        except (ValueError, RecursionError, AttributeError, TypeError, KeyError, IndexError) as exc:
+            # Bolt parses the body (and trusts its shape) before it verifies the signature, so anyone
+            # can send these: not JSON, nested past the parser's depth, JSON that is not an object...
+            # Listener errors never get here (Bolt catches them), so this is always a parse failure.
+            log.warning(
+                "malformed request body refused (%s bytes, %s)", environ.get("CONTENT_LENGTH") or "?", type(exc).__name__
+            )
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"malformed request\n"]
 

@@ -26,6 +26,8 @@ def is_person_message(event: dict[str, Any]) -> bool:
     return (
         event.get("type") == "message"
         and event.get("subtype") in PERSON_SUBTYPES
+        and all(isinstance(event.get(key), str) for key in ("user", "channel", "ts", "text"))
+        and isinstance(event.get("thread_ts"), str | None)
         and bool(event.get("user"))
         and event.get("user") != "USLACKBOT"
         and not event.get("bot_id")
