@@ -7,6 +7,7 @@ collected before failing, so one `phrasebank check` run shows the whole list.
 
 from __future__ import annotations
 
+import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,17 @@ from bot.phrasebank.schema import (
     parse_replacement,
 )
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent.parent / "phrasebank"
+
+def _bundled_dir() -> Path:
+    """The source tree's ./phrasebank (checkouts, editable installs), else the copy a regular
+    install puts under <prefix>/share/kindly/phrasebank (pyproject.toml's data-files)."""
+    source = Path(__file__).resolve().parent.parent.parent / "phrasebank"
+    if source.is_dir():
+        return source
+    return Path(sysconfig.get_path("data")).resolve() / "share" / "kindly" / "phrasebank"
+
+
+BUNDLED_DIR = _bundled_dir()
 TOP_LEVEL_KEYS = ("phrases", "replacements", "disable")
 
 
