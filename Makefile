@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/speed.py
 	$(PY) benchmarks/suggest_speed.py
 	$(PY) benchmarks/digest_speed.py
+	$(PY) benchmarks/load.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check bot tests benchmarks
