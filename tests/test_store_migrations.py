@@ -24,3 +24,26 @@ def test_a_version_1_database_gains_the_digest_index(tmp_path: Path) -> None:
 
     assert migrate(engine) == SCHEMA_VERSION == current_version(engine)
     assert "ix_messages_thread_role_time" in {i["name"] for i in inspect(engine).get_indexes("messages")}
+
+
+def test_a_version_2_database_gains_the_digest_covering_indexes(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'v2.db'}")
+    # The version-2 database: the thread index without curt and user_id, no week index.
+    current = {i.name: i for i in messages.indexes if i.name in ("ix_messages_thread_role_time", "ix_messages_week")}
+    for index in current.values():
+        messages.indexes.discard(index)
+    try:
+        metadata.create_all(engine)
+    finally:
+        messages.indexes.update(current.values())
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE INDEX ix_messages_thread_role_time ON messages (team_id, channel_id, thread_ts, role, created_at)"
+        )
+        for version in (1, 2):
+            conn.execute(schema_version.insert().values(version=version, applied_at=datetime.now(UTC)))
+
+    assert migrate(engine) == SCHEMA_VERSION == current_version(engine) == 3
+    found = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("messages")}
+    for name, index in current.items():
+        assert found[name] == [c.name for c in index.columns]

@@ -76,25 +76,30 @@ def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> 
     - curt replies to a frustrated customer: all of the thread's curt replies when the first
       came after the first frustrated message, none when the last came before it, else a count.
     The thread recovered when its last customer message is later than its last frustrated one.
+
+    `all_replies=False` (the previous week: only frustrated threads' replies are compared) groups
+    just the customer messages and the curt replies, about half the week's rows, since no other
+    agent message changes a figure; its few frustrated threads seek their first reply instead.
     """
     m = messages
     customer, agent, frustrated = m.c.role == "customer", m.c.role == "agent", _is(m.c.frustrated)
     curt = and_(agent, _is(m.c.curt))
+    at = m.c.created_at
     th = (
         select(
             m.c.channel_id,
             m.c.thread_ts,
-            func.sum(_flag(customer)).label("cust_msgs"),
-            func.min(case((customer, m.c.created_at))).label("first_cust"),
-            func.max(case((customer, m.c.created_at))).label("last_cust"),
-            func.min(case((and_(customer, frustrated), m.c.created_at))).label("first_frus"),
-            func.max(case((and_(customer, frustrated), m.c.created_at))).label("last_frus"),
-            func.min(case((agent, m.c.created_at))).label("first_agent"),
-            func.sum(_flag(curt)).label("curt"),
-            func.min(case((curt, m.c.created_at))).label("first_curt"),
-            func.max(case((curt, m.c.created_at))).label("last_curt"),
+            func.count().filter(customer).label("cust_msgs"),
+            func.min(at).filter(customer).label("first_cust"),
+            func.max(at).filter(customer).label("last_cust"),
+            func.min(at).filter(and_(customer, frustrated)).label("first_frus"),
+            func.max(at).filter(and_(customer, frustrated)).label("last_frus"),
+            *([func.min(at).filter(agent).label("first_agent")] if all_replies else []),
+            func.count().filter(curt).label("curt"),
+            func.min(at).filter(curt).label("first_curt"),
+            func.max(at).filter(curt).label("last_curt"),
         )
-        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window))
+        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), *(() if all_replies else (or_(customer, curt),)))
         .group_by(m.c.thread_ts, m.c.channel_id)  # nearly unique key first: a cheaper sort
         .cte("th")
     )
@@ -106,7 +111,7 @@ def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> 
         .where(*same_thread, m2.c.role == "agent", m2.c.created_at > t.first_cust)
         .scalar_subquery()
     )
-    first_reply = case((t.first_agent > t.first_cust, t.first_agent), else_=seek_reply)
+    first_reply = case((t.first_agent > t.first_cust, t.first_agent), else_=seek_reply) if all_replies else seek_reply
     is_frus = t.first_frus.is_not(None)
     rt: Any = case((t.first_cust.is_not(None), seconds_between(first_reply, t.first_cust)))
     if not all_replies:  # only frustrated threads' replies are compared week to week
@@ -133,8 +138,11 @@ def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> 
         _flag(t.cust_msgs > 0).label("counted"),
         _flag(is_frus).label("is_frus"),
         _flag(and_(is_frus, t.last_frus < t.last_cust)).label("recovered"),
-        _day_bucket(t.first_frus, window).label("frus_day"),
-        _day_bucket(t.last_cust, window).label("last_day"),
+        *(
+            (_day_bucket(t.first_frus, window).label("frus_day"), _day_bucket(t.last_cust, window).label("last_day"))
+            if all_replies  # the chart's days are this week's only
+            else (literal(None, Integer).label("frus_day"), literal(None, Integer).label("last_day"))
+        ),
         t.curt,
         curt_frus.label("curt_frus"),
         rt.label("rt"),
@@ -142,30 +150,33 @@ def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> 
 
 
 def _count_rows(th2: Any, daily: bool = True) -> Any:
-    """Per scope (each channel, and the team as TEAM): thread counts, answered counts, daily series."""
+    """Per scope (each channel, and the team as TEAM): thread counts, answered counts, daily series.
+
+    The threads are grouped by channel once; the team's row adds up the channels' rows. The
+    daily series feeds the team's chart only; channels get NULLs.
+    """
     c = th2.c
-
-    def figures(daily: bool) -> list[Any]:
-        """The daily series feeds the team's chart only; channels get NULLs."""
-        if daily:
-            days = [func.sum(_flag(and_(c.is_frus == 1, c.frus_day == d))).label(f"fd{d}") for d in range(7)]
-            days += [func.sum(_flag(and_(c.recovered == 1, c.last_day == d))).label(f"rd{d}") for d in range(7)]
-        else:
-            days = [literal(None, Integer).label(f"{k}{d}") for k in ("fd", "rd") for d in range(7)]
-        return [
-            func.sum(c.cust_msgs).label("cust_msgs"),
-            func.sum(c.counted).label("threads"),
-            func.sum(c.is_frus).label("frus"),
-            func.sum(c.recovered).label("recovered"),
-            func.count(c.rt).label("answered"),
-            func.count(case((c.is_frus == 1, c.rt))).label("answered_frus"),
-            func.sum(c.curt).label("curt"),
-            func.sum(c.curt_frus).label("curt_frus"),
-            *days,
-        ]
-
-    per_channel = select(c.channel_id.label("scope"), *figures(daily=False)).group_by(c.channel_id)
-    team = select(literal(TEAM, String).label("scope"), *figures(daily=daily))
+    sums: dict[str, Any] = {
+        "cust_msgs": func.sum(c.cust_msgs),
+        "threads": func.sum(c.counted),
+        "frus": func.sum(c.is_frus),
+        "recovered": func.sum(c.recovered),
+        "answered": func.count(c.rt),
+        "answered_frus": func.count(c.rt).filter(c.is_frus == 1),
+        "curt": func.sum(c.curt),
+        "curt_frus": func.sum(c.curt_frus),
+    }
+    days = {f"fd{d}": and_(c.is_frus == 1, c.frus_day == d) for d in range(7)}
+    days |= {f"rd{d}": and_(c.recovered == 1, c.last_day == d) for d in range(7)}
+    counted = {**sums, **({name: func.count().filter(when) for name, when in days.items()} if daily else {})}
+    ch = select(c.channel_id.label("scope"), *(v.label(k) for k, v in counted.items())).group_by(c.channel_id).cte("agg_c")
+    nothing = literal(None, Integer)
+    per_channel = select(ch.c.scope, *(ch.c[k] for k in sums), *(nothing.label(k) for k in days))
+    team = select(
+        literal(TEAM, String).label("scope"),
+        *(func.sum(ch.c[k]).label(k) for k in sums),
+        *((func.sum(ch.c[k]) if daily else nothing).label(k) for k in days),
+    )
     return union_all(per_channel, team).cte("agg")
 
 
@@ -174,9 +185,10 @@ def _timing_rows(th2: Any, agg: Any, per_channel: bool) -> Any:
 
     Answered threads are stacked once per subset; one ROW_NUMBER ranks them within their
     channel and another within the team. Group sizes come from the per-scope counts joined
-    back (a COUNT window costs SQLite another pass), and only the few rows at the wanted
-    ranks reach the final GROUP BY. `per_channel=False` ranks only the team's frustrated
-    threads, which is all the previous week's comparison needs.
+    back (a COUNT window costs SQLite another pass). One pass over the ranked rows keeps the
+    few at a wanted rank, in the channel or in the team, and only those reach the two final
+    GROUP BYs. `per_channel=False` ranks only the team's frustrated threads, which is all the
+    previous week's comparison needs.
     """
     c = th2.c
     every, frus = literal("all", String), literal("frus", String)
@@ -185,32 +197,55 @@ def _timing_rows(th2: Any, agg: Any, per_channel: bool) -> Any:
     if per_channel:
         parts.append(select(c.channel_id, every, c.rt).where(answered))
     st = union_all(*parts).cte("st")
+    by_channel = [func.row_number().over(partition_by=(st.c.channel_id, st.c.subset), order_by=st.c.rt).label("rn_c")]
     ranked = select(
         st,
-        func.row_number().over(partition_by=(st.c.channel_id, st.c.subset), order_by=st.c.rt).label("rn_c"),
+        *(by_channel if per_channel else []),  # a window is a sort: rank only what is picked
         func.row_number().over(partition_by=st.c.subset, order_by=st.c.rt).label("rn_t"),
     ).cte("ranked")
     r = ranked.c
 
-    def picks(scope: Any, rn: Any, by_channel: bool) -> Any:
-        n = case((r.subset == "all", agg.c.answered), else_=agg.c.answered_frus)
-        middle, p90 = [(n + 1) // 2, (n + 2) // 2], (n * 9 + 9) // 10
+    def size(scope: Any) -> Any:
+        return case((r.subset == "all", scope.c.answered), else_=scope.c.answered_frus)
+
+    def wanted(rn: Any, n: Any) -> tuple[list[Any], Any]:
+        """The ranks of the median (one or two) and of p90 among n."""
+        return [(n + 1) // 2, (n + 2) // 2], (n * 9 + 9) // 10
+
+    team_agg = agg.alias("team_agg")
+    scopes = [("t", r.rn_t, team_agg, team_agg.c.scope == literal(TEAM, String))]
+    if per_channel:
+        channel_agg = agg.alias("channel_agg")
+        scopes.insert(0, ("c", r.rn_c, channel_agg, channel_agg.c.scope == r.channel_id))
+    source: Any = ranked
+    sizes, keep = [], []
+    for name, rn, scope_agg, on in scopes:
+        source = source.join(scope_agg, on)
+        sizes.append(size(scope_agg).label(f"n_{name}"))
+        middle, p90 = wanted(rn, size(scope_agg))
+        keep.append(or_(rn.in_(middle), rn == p90))
+    picked = select(r.channel_id, r.subset, r.rt, *(rn for _, rn, _, _ in scopes), *sizes)
+    few = picked.select_from(source).where(or_(*keep)).cte("few")  # a few rows per scope and subset
+    f = few.c
+
+    def picks(scope: Any, name: str) -> Any:
+        rn, n = f[f"rn_{name}"], f[f"n_{name}"]
+        middle, p90 = wanted(rn, n)
         return (
             select(
                 scope.label("scope"),
-                r.subset,
+                f.subset,
                 func.max(n).label("answered"),
-                func.avg(case((rn.in_(middle), r.rt))).label("median"),
-                func.max(case((rn == p90, r.rt))).label("p90"),
+                func.avg(case((rn.in_(middle), f.rt))).label("median"),
+                func.max(case((rn == p90, f.rt))).label("p90"),
             )
-            .select_from(ranked.join(agg, agg.c.scope == scope))
-            .where(or_(rn.in_(middle), rn == p90))  # a few rows per group reach the GROUP BY
+            .where(or_(rn.in_(middle), rn == p90))
             # PostgreSQL refuses a constant in GROUP BY, so the team's rows group by subset only
-            .group_by(*((scope, r.subset) if by_channel else (r.subset,)))
+            .group_by(*((scope, f.subset) if name == "c" else (f.subset,)))
         )
 
-    team = picks(literal(TEAM, String), r.rn_t, by_channel=False)
-    return union_all(picks(r.channel_id, r.rn_c, by_channel=True), team) if per_channel else team
+    team = picks(literal(TEAM, String), "t")
+    return union_all(picks(f.channel_id, "c"), team) if per_channel else team
 
 
 def _thread_figures(
@@ -458,11 +493,11 @@ def week_figures(
     top: int = 3,
 ) -> WeekFigures:
     """All figures of one team for one week. `detail=False` (the previous week, which only
-    feeds "what changed") skips cues, phrases, load, first/last seen and all timings but the
-    team's frustrated-thread ones."""
+    feeds "what changed") skips cues, phrases, nudges, load, first/last seen, the daily series
+    and all timings but the team's frustrated-thread ones."""
     _no_jit(conn)
     counts, timings = _thread_figures(conn, team_id, window, per_channel=detail)
-    nudge = _nudge_figures(conn, team_id, window)
+    nudge = _nudge_figures(conn, team_id, window) if detail else {}
     channel_ids = sorted((set(counts) | {s for s, _ in timings} | set(nudge)) - {TEAM})
     channels = {cid: _scope(cid, counts, timings, nudge) for cid in channel_ids}
     team = _scope(TEAM, counts, timings, nudge)

@@ -32,7 +32,22 @@ def _v2(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2}
+def _v3(conn: Connection) -> None:
+    """The digest's covering indexes: the week index is new, and the thread index gains curt and
+    user_id (rebuilt only where it still has the columns of v2)."""
+    existing = {i["name"]: list(i["column_names"]) for i in inspect(conn).get_indexes(messages.name)}
+    for index in messages.indexes:
+        if index.name == "ix_messages_thread_role_time":
+            if existing.get(index.name) not in (None, [c.name for c in index.columns]):
+                index.drop(conn)
+                index.create(conn)
+            else:
+                index.create(conn, checkfirst=True)
+        elif index.name == "ix_messages_week":
+            index.create(conn, checkfirst=True)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 def current_version(engine: Engine) -> int:

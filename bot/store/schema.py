@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -51,7 +51,22 @@ messages = Table(
     Index("ix_messages_thread", "team_id", "channel_id", "thread_ts"),
     # The digest's "first agent reply after the customer's first message" is one seek here
     # (equality on thread and role, range on time); without it planners walk the time index.
-    Index("ix_messages_thread_role_time", "team_id", "channel_id", "thread_ts", "role", "created_at"),
+    # Since v3 it also carries curt and user_id, so the digest's other per-thread seeks (curt
+    # replies after a frustrated message, the agents of a frustrated thread) never touch the table.
+    Index("ix_messages_thread_role_time", "team_id", "channel_id", "thread_ts", "role", "created_at", "curt", "user_id"),
+    # The digest's per-week passes read only these columns: a range scan of this index covers
+    # them, so a week's figures never read the table (v3).
+    Index(
+        "ix_messages_week",
+        "team_id",
+        "created_at",
+        "channel_id",
+        "thread_ts",
+        "role",
+        "frustrated",
+        "curt",
+        "user_id",
+    ),
 )
 
 # One row per nudge shown to an agent (automatic or on demand).
