@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 MAX_BODY_BYTES = 1_000_000  # Slack's payloads are far smaller; a bigger body is refused unread
 _BOLT_OAUTH_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
 
@@ -133,9 +134,15 @@ def build_app(
     now = clock or (lambda: datetime.now(UTC))
     watcher = Watcher(settings, store, directory, suggester, clock=now)
     kindly = Kindly(settings, store, directory, suggester, watcher, clock=now, metrics=metrics)
+    oauth = None
+    if settings.oauth_enabled:
+        from bot.oauth import oauth_settings
+
+        oauth = oauth_settings(settings, store.engine)
     with _bolt_env_hidden():
         app = App(
             client=client,
+            oauth_settings=oauth,  # None: single-workspace, the client's SLACK_BOT_TOKEN
             signing_secret=settings.slack_signing_secret or "",
             # Socket Mode requests are not signed; every HTTP request is (DESIGN.md invariant 4).
             request_verification_enabled=not settings.socket_mode,
@@ -152,13 +159,15 @@ def build_app(
     app.use(inject)
     app.use(observe_requests(metrics))
     register_listeners(app)
+    if oauth is not None:
+        app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked drop the workspace's tokens
     return app, kindly
 
 
 @contextmanager
 def _bolt_env_hidden() -> Iterator[None]:
-    """Bolt switches to OAuth on its own when SLACK_CLIENT_ID/SECRET are in the environment.
-    This version runs in single-workspace token mode only, whatever the environment says."""
+    """Bolt switches to OAuth on its own when SLACK_CLIENT_ID/SECRET are in the environment, with
+    file-based stores; Kindly decides from its settings and passes its own database stores."""
     saved = {name: os.environ.pop(name) for name in _BOLT_OAUTH_ENV if name in os.environ}
     try:
         yield
@@ -213,6 +222,8 @@ def make_http_server(app: App, port: int, host: str = "0.0.0.0", kindly: Kindly 
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if kindly is not None and path in (HEALTH_PATH, METRICS_PATH) and method in ("GET", "HEAD"):
             return _operator_endpoint(kindly, str(path), start_response)
+        if app.oauth_flow is not None and method == "GET" and path in OAUTH_PATHS:
+            return bolt(environ, start_response)  # "Add to Slack" page and the install redirect
         if path != EVENTS_PATH:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found: Kindly answers POST /slack/events\n"]

@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
         settings.require_slack_credentials()
-        if not settings.slack_bot_token:
-            raise ConfigError("SLACK_BOT_TOKEN is required: this version runs in single-workspace token mode")
+        if settings.oauth_enabled and settings.socket_mode:
+            raise ConfigError("SLACK_CLIENT_ID/SECRET (multi-workspace OAuth) need HTTP mode: unset SLACK_APP_TOKEN")
     except ConfigError as exc:
         print(f"kindly: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -38,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
 
     configure_logging(settings)
     app, kindly = build_app(settings)
+    if settings.oauth_enabled:
+        return _serve_multi_workspace(app, kindly, settings, args)
     try:
         identity = app.client.auth_test()
     except SlackApiError as exc:
@@ -69,5 +71,26 @@ def run(args: argparse.Namespace) -> int:
         log.info("stopped")
     finally:
         scheduler.shutdown(wait=False)
+        kindly.close()
+    return 0
+
+
+def _serve_multi_workspace(app: Any, kindly: Any, settings: Any, args: argparse.Namespace) -> int:
+    """OAuth mode: workspaces install through GET /slack/install; tokens come from the database.
+
+    The weekly digest scheduler is not started here: it reads one workspace's leads and token
+    (single-workspace mode); see docs/readme-production.md.
+    """
+    from bot.app import make_http_server
+
+    port = args.port if args.port is not None else settings.port
+    server = make_http_server(app, port, kindly=kindly)
+    log.info("multi-workspace OAuth: install at GET http://0.0.0.0:%d/slack/install", server.server_port)
+    log.info("HTTP mode: POST http://0.0.0.0:%d/slack/events", server.server_port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log.info("stopped")
+    finally:
         kindly.close()
     return 0

@@ -62,6 +62,7 @@ class FakeSlack:
         self.users = dict(users or {})
         self.usergroups = dict(usergroups or {})
         self.socket_url: str | None = None  # what apps.connections.open hands out
+        self.installed: dict[str, str] = {}  # bot token -> team ID, issued by oauth.v2.access
         self._calls: list[Call] = []
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
         self._cond = threading.Condition()
@@ -199,7 +200,7 @@ class FakeSlack:
         else:
             method = url.path
         call = Call(method=method, path=url.path, params=params, token=token)
-        status, headers, body = self._answer(method, params)
+        status, headers, body = self._answer(method, {**params, "token": token})
         with self._cond:
             self._calls.append(call)
             self._cond.notify_all()
@@ -236,7 +237,19 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": failure.error}
         n = next(self._ids)
         ts = f"{int(time.time())}.{n:06d}"
+        if method == "oauth.v2.access":
+            # the code names the workspace being installed: "code-T123" installs team T123
+            team = str(params.get("code", "")).removeprefix("code-") or self.team_id
+            token = f"xoxb-{team}-installed"
+            with self._cond:
+                self.installed[token] = team
+            return 200, {}, {
+                "ok": True, "access_token": token, "token_type": "bot", "scope": "chat:write,commands",
+                "bot_user_id": self.bot_user_id, "app_id": "AKINDLY", "team": {"id": team, "name": team},
+                "enterprise": None, "is_enterprise_install": False, "authed_user": {"id": "UINSTALLER"},
+            }  # fmt: skip
         if method == "auth.test":
+            token = str(params.get("token") or "")
             return (
                 200,
                 {},
@@ -245,7 +258,7 @@ class FakeSlack:
                     "url": "https://kindly-demo.slack.com/",
                     "team": "Kindly demo",
                     "user": "kindly",
-                    "team_id": self.team_id,
+                    "team_id": self.installed.get(token, self.team_id),
                     "user_id": self.bot_user_id,
                     "bot_id": self.bot_id,
                 },
