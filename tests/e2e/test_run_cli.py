@@ -77,3 +77,28 @@ def test_run_names_a_missing_variable(fake_slack: FakeSlack, tmp_path: Path) -> 
         [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2 and "SLACK_SIGNING_SECRET" in result.stderr
+
+
+def test_run_with_oauth_serves_the_install_page_without_a_bot_token(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    env = env_for(fake_slack, tmp_path, SLACK_CLIENT_ID="1111.2222", SLACK_CLIENT_SECRET="oauth-secret")
+    del env["SLACK_BOT_TOKEN"]
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        port = None
+        deadline = time.monotonic() + 30
+        assert proc.stderr is not None
+        while port is None and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            match = re.search(r"install at GET http://0\.0\.0\.0:(\d+)/slack/install", line)
+            port = int(match.group(1)) if match else None
+        assert port, "the app did not report its install URL"
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/slack/install", timeout=10) as resp:
+            assert resp.status == 200 and "client_id=1111.2222" in resp.read().decode()
+        assert fake_slack.calls("auth.test") == []  # no token to check: workspaces bring theirs
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
