@@ -21,14 +21,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    CompoundSelect,
     Connection,
     Float,
     Integer,
+    Select,
     String,
     and_,
+    bindparam,
     case,
     func,
     literal,
@@ -46,6 +50,18 @@ from bot.store.schema import messages, nudges
 
 OUTCOMES = ("used", "more", "not_helpful", "muted")
 
+# Each statement is built once and run with these parameters (see _params): building and
+# compiling the large statements anew would cost more Python time than a small week's SQL.
+_AT = messages.c.created_at.type
+_TEAM = bindparam("team_id", type_=String())
+_START, _END = bindparam("week_start", type_=_AT), bindparam("week_end", type_=_AT)
+_DAY_ENDS = tuple(bindparam(f"day_end_{i}", type_=_AT) for i in range(6))  # local midnights, Tuesday .. Sunday
+
+
+def _params(team_id: str, window: WeekWindow) -> dict[str, Any]:
+    days = {f"day_end_{i}": window.day_starts[i + 1] for i in range(6)}
+    return {"team_id": team_id, "week_start": window.start, "week_end": window.end, **days}
+
 
 def _is(column: Any) -> ColumnElement[bool]:
     return column.is_(true())
@@ -55,17 +71,17 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
-def _day_bucket(column: Any, window: WeekWindow) -> ColumnElement[int]:
+def _day_bucket(column: Any) -> ColumnElement[int]:
     """Local day index 0..6 of a UTC timestamp, from the window's DST-aware midnights."""
-    whens = [(column < window.day_starts[i + 1], i) for i in range(6)]
+    whens = [(column < _DAY_ENDS[i], i) for i in range(6)]
     return case(*whens, else_=6)
 
 
-def _in_week(column: Any, window: WeekWindow) -> ColumnElement[bool]:
-    return and_(column >= window.start, column < window.end)
+def _in_week(column: Any) -> ColumnElement[bool]:
+    return and_(column >= _START, column < _END)
 
 
-def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> Any:
+def _thread_rows(all_replies: bool = True) -> Any:
     """One row per thread active in the week with its facts (a CTE).
 
     The week's rows are grouped by thread once. Most facts fall out of that grouping; two need
@@ -99,13 +115,13 @@ def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> 
             func.min(at).filter(curt).label("first_curt"),
             func.max(at).filter(curt).label("last_curt"),
         )
-        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), *(() if all_replies else (or_(customer, curt),)))
+        .where(m.c.team_id == _TEAM, _in_week(m.c.created_at), *(() if all_replies else (or_(customer, curt),)))
         .group_by(m.c.thread_ts, m.c.channel_id)  # nearly unique key first: a cheaper sort
         .cte("th")
     )
     t = th.c
     m2 = messages.alias("m2")
-    same_thread = (m2.c.team_id == team_id, m2.c.channel_id == t.channel_id, m2.c.thread_ts == t.thread_ts)
+    same_thread = (m2.c.team_id == _TEAM, m2.c.channel_id == t.channel_id, m2.c.thread_ts == t.thread_ts)
     seek_reply = (
         select(func.min(m2.c.created_at))
         .where(*same_thread, m2.c.role == "agent", m2.c.created_at > t.first_cust)
@@ -123,7 +139,7 @@ def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> 
             m2.c.role == "agent",
             _is(m2.c.curt),
             m2.c.created_at > t.first_frus,
-            m2.c.created_at < window.end,
+            m2.c.created_at < _END,
         )
         .scalar_subquery()
     )
@@ -139,7 +155,7 @@ def _thread_rows(team_id: str, window: WeekWindow, all_replies: bool = True) -> 
         _flag(is_frus).label("is_frus"),
         _flag(and_(is_frus, t.last_frus < t.last_cust)).label("recovered"),
         *(
-            (_day_bucket(t.first_frus, window).label("frus_day"), _day_bucket(t.last_cust, window).label("last_day"))
+            (_day_bucket(t.first_frus).label("frus_day"), _day_bucket(t.last_cust).label("last_day"))
             if all_replies  # the chart's days are this week's only
             else (literal(None, Integer).label("frus_day"), literal(None, Integer).label("last_day"))
         ),
@@ -248,15 +264,14 @@ def _timing_rows(th2: Any, agg: Any, per_channel: bool) -> Any:
     return union_all(picks(f.channel_id, "c"), team) if per_channel else team
 
 
-def _thread_figures(
-    conn: Connection, team_id: str, window: WeekWindow, per_channel: bool = True
-) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], Timing]]:
+@cache
+def _thread_statement(per_channel: bool) -> CompoundSelect:
     """Counts per scope and first-reply timings per (scope, subset), from one thread CTE.
 
     The two result shapes travel in one UNION ALL (padded with NULLs) so the week's rows are
     grouped into threads once.
     """
-    th2 = _thread_rows(team_id, window, all_replies=per_channel)
+    th2 = _thread_rows(all_replies=per_channel)
     agg = _count_rows(th2, daily=per_channel)  # the chart needs only this week's days
     timings = _timing_rows(th2, agg, per_channel).subquery()
     count_cols = [
@@ -288,9 +303,15 @@ def _thread_figures(
         timings.c.median,
         timings.c.p90,
     )
+    return union_all(first, second)
+
+
+def _thread_figures(
+    conn: Connection, team_id: str, window: WeekWindow, per_channel: bool = True
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], Timing]]:
     scope_counts: dict[str, dict[str, Any]] = {}
     scope_timings: dict[tuple[str, str], Timing] = {}
-    for row in conn.execute(union_all(first, second)).mappings():
+    for row in conn.execute(_thread_statement(per_channel), _params(team_id, window)).mappings():
         if row["kind"] == "counts":
             scope_counts[row["scope"]] = dict(row)
         else:
@@ -298,29 +319,34 @@ def _thread_figures(
     return scope_counts, scope_timings
 
 
-def _nudge_figures(conn: Connection, team_id: str, window: WeekWindow) -> dict[str, NudgeCounts]:
+@cache
+def _nudge_statement() -> CompoundSelect:
     n = nudges.c
     cols = [func.count().label("sent")] + [
         func.coalesce(func.sum(_flag(n.outcome == outcome)), 0).label(outcome) for outcome in OUTCOMES
     ]
-    where = (n.team_id == team_id, n.sent_at >= window.start, n.sent_at < window.end)
+    where = (n.team_id == _TEAM, _in_week(n.sent_at))
     per_channel = select(n.channel_id.label("scope"), *cols).where(*where).group_by(n.channel_id)
     team = select(literal(TEAM, String).label("scope"), *cols).where(*where)
+    return union_all(per_channel, team)
+
+
+def _nudge_figures(conn: Connection, team_id: str, window: WeekWindow) -> dict[str, NudgeCounts]:
     result: dict[str, NudgeCounts] = {}
-    for row in conn.execute(union_all(per_channel, team)).mappings():
+    for row in conn.execute(_nudge_statement(), _params(team_id, window)).mappings():
         result[row["scope"]] = NudgeCounts(**{k: int(row[k] or 0) for k in ("sent", *OUTCOMES)})
     return result
 
 
-def _top_phrases(conn: Connection, team_id: str, window: WeekWindow, limit: int) -> list[tuple[str, int]]:
+@cache
+def _phrases_statement(limit: int) -> Select[Any]:
     n = nudges.c
     count = func.count().label("n")
-    query = (
+    return (
         select(n.phrase_used, count)
         .where(
-            n.team_id == team_id,
-            n.sent_at >= window.start,
-            n.sent_at < window.end,
+            n.team_id == _TEAM,
+            _in_week(n.sent_at),
             n.outcome == "used",
             n.phrase_used.is_not(None),
             n.phrase_used != "",
@@ -329,7 +355,10 @@ def _top_phrases(conn: Connection, team_id: str, window: WeekWindow, limit: int)
         .order_by(count.desc(), n.phrase_used)
         .limit(limit)
     )
-    return [(str(p), int(c)) for p, c in conn.execute(query)]
+
+
+def _top_phrases(conn: Connection, team_id: str, window: WeekWindow, limit: int) -> list[tuple[str, int]]:
+    return [(str(p), int(c)) for p, c in conn.execute(_phrases_statement(limit), _params(team_id, window))]
 
 
 def _split_cues(rows: list[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
@@ -348,7 +377,8 @@ class _LoadAndCues:
     top_cues: list[tuple[str, int]]
 
 
-def _load_and_cues(conn: Connection, team_id: str, window: WeekWindow, limit: int) -> _LoadAndCues:
+@cache
+def _load_statement() -> CompoundSelect:
     """Frustration cues and the compassion-fatigue watch, from one pass over frustrated messages.
 
     Cues: counted per distinct cue list of frustrated customer messages.
@@ -360,7 +390,7 @@ def _load_and_cues(conn: Connection, team_id: str, window: WeekWindow, limit: in
     m, a = messages, messages.alias("a")
     fr = (
         select(m.c.channel_id, m.c.thread_ts, m.c.cues)
-        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), m.c.role == "customer", _is(m.c.frustrated))
+        .where(m.c.team_id == _TEAM, _in_week(m.c.created_at), m.c.role == "customer", _is(m.c.frustrated))
         .cte("fr")
     )
     ft = select(fr.c.channel_id, fr.c.thread_ts).distinct().cte("ft")
@@ -370,11 +400,11 @@ def _load_and_cues(conn: Connection, team_id: str, window: WeekWindow, limit: in
             ft.join(
                 a,
                 and_(
-                    a.c.team_id == team_id,
+                    a.c.team_id == _TEAM,
                     a.c.channel_id == ft.c.channel_id,
                     a.c.thread_ts == ft.c.thread_ts,
                     a.c.role == "agent",
-                    _in_week(a.c.created_at, window),
+                    _in_week(a.c.created_at),
                 ),
             )
         )
@@ -384,7 +414,7 @@ def _load_and_cues(conn: Connection, team_id: str, window: WeekWindow, limit: in
     loaded = select(pairs.c.user_id, func.count().label("n")).group_by(pairs.c.user_id).cte("loaded")
     agents = (
         select(m.c.user_id)
-        .where(m.c.team_id == team_id, _in_week(m.c.created_at, window), m.c.role == "agent")
+        .where(m.c.team_id == _TEAM, _in_week(m.c.created_at), m.c.role == "agent")
         .distinct()
         .cte("agents")
     )
@@ -415,8 +445,12 @@ def _load_and_cues(conn: Connection, team_id: str, window: WeekWindow, limit: in
         ranked.c.n >= median * 2, ranked.c.n >= median + 3
     )
     cues = select(literal("cue", String), fr.c.cues, func.count(), nothing_float).where(fr.c.cues != "").group_by(fr.c.cues)
+    return union_all(summary, outliers, cues)
+
+
+def _load_and_cues(conn: Connection, team_id: str, window: WeekWindow, limit: int) -> _LoadAndCues:
     active, load, cue_rows = 0, [], []
-    for kind, key, n, med in conn.execute(union_all(summary, outliers, cues)):
+    for kind, key, n, med in conn.execute(_load_statement(), _params(team_id, window)):
         if kind == "summary":
             active = int(n or 0)
         elif kind == "agent":
@@ -427,11 +461,14 @@ def _load_and_cues(conn: Connection, team_id: str, window: WeekWindow, limit: in
     return _LoadAndCues(load, active, _split_cues(cue_rows, limit))
 
 
+_FIRST_SEEN = select(func.min(messages.c.created_at)).where(messages.c.team_id == _TEAM)
+_LAST_SEEN = select(func.max(messages.c.created_at)).where(messages.c.team_id == _TEAM)
+
+
 def _seen(conn: Connection, team_id: str) -> tuple[datetime | None, datetime | None]:
     """Two statements on purpose: each is a single seek on (team_id, created_at)."""
-    m = messages.c
-    first = conn.execute(select(func.min(m.created_at)).where(m.team_id == team_id)).scalar()
-    last = conn.execute(select(func.max(m.created_at)).where(m.team_id == team_id)).scalar()
+    first = conn.execute(_FIRST_SEEN, {"team_id": team_id}).scalar()
+    last = conn.execute(_LAST_SEEN, {"team_id": team_id}).scalar()
     return (to_utc(first) if first else None, to_utc(last) if last else None)
 
 
