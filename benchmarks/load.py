@@ -26,7 +26,9 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,16 +189,37 @@ def scrape_latency(url: str) -> str:
     return "?"
 
 
+@contextmanager
+def fresh_database(url: str | None) -> Iterator[str | None]:
+    """A new, empty PostgreSQL schema for the run (event IDs restart with every run), dropped after."""
+    if not url:
+        yield None
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"kindly_load_{os.getpid()}"
+    admin = create_engine(url)
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+        yield make_url(url).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        admin.dispose()
+
+
 def run(args: argparse.Namespace) -> int:
     rates = [float(r) for r in args.rates.split(",")]
     planned = sum(int(r * args.seconds) for r in rates) + args.saturation
     if planned > MAX_REQUESTS:
         raise SystemExit(f"{planned} requests per app is over the bound of {MAX_REQUESTS}")
     results: dict[str, list[Step]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(args.database_url) as database_url:
         for kind in ("floor", "kindly"):
             with FakeSlack() as fake:
-                proc, url = start(kind, fake, Path(tmp), args.database_url)
+                proc, url = start(kind, fake, Path(tmp), database_url)
                 try:
                     driver = Driver(fake, url, "F" if kind == "floor" else "K")
                     driver.closed_loop(20, 4)  # warm-up: imports, pools, first queries

@@ -177,6 +177,9 @@ def _bolt_env_hidden() -> Iterator[None]:
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    # socketserver's default listen backlog is 5: a burst of Slack deliveries overflowed it and
+    # waited for TCP's one-second SYN retry (or failed); the kernel caps this at somaxconn anyway.
+    request_queue_size = 512
 
 
 class _QuietHandler(WSGIRequestHandler):
