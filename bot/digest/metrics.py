@@ -34,6 +34,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    cast,
     func,
     literal,
     or_,
@@ -188,10 +189,11 @@ def _count_rows(th2: Any, daily: bool = True) -> Any:
     ch = select(c.channel_id.label("scope"), *(v.label(k) for k, v in counted.items())).group_by(c.channel_id).cte("agg_c")
     nothing = literal(None, Integer)
     per_channel = select(ch.c.scope, *(ch.c[k] for k in sums), *(nothing.label(k) for k in days))
+    # PostgreSQL sums bigints to NUMERIC: cast back, or the percentile ranks would not be integers
     team = select(
         literal(TEAM, String).label("scope"),
-        *(func.sum(ch.c[k]).label(k) for k in sums),
-        *((func.sum(ch.c[k]) if daily else nothing).label(k) for k in days),
+        *(cast(func.sum(ch.c[k]), Integer).label(k) for k in sums),
+        *((cast(func.sum(ch.c[k]), Integer) if daily else nothing).label(k) for k in days),
     )
     return union_all(per_channel, team).cte("agg")
 

@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from digest_helpers import W47, StoreBuilder, at
-from sqlalchemy import Engine
+from kindly_harness import POSTGRES_URL, fresh_postgres_schema
+from sqlalchemy import Engine, create_engine
 
 from bot.digest.figures import NudgeCounts, ScopeFigures, Timing, WeekFigures
 from bot.digest.metrics import week_figures
 from bot.digest.week import week_window
+from bot.store.schema import metadata
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest, store: StoreBuilder) -> Iterator[StoreBuilder]:
+    """The store on SQLite, and on PostgreSQL too when KINDLY_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        yield store
+        return
+    if not POSTGRES_URL:
+        pytest.skip("set KINDLY_TEST_POSTGRES_URL to run the digest's portability tests on PostgreSQL too")
+    with fresh_postgres_schema(POSTGRES_URL) as url:
+        engine = create_engine(url)
+        metadata.create_all(engine)
+        yield StoreBuilder(engine)
+        engine.dispose()
 
 
 def _kept(scope: ScopeFigures, team: bool) -> ScopeFigures:
@@ -42,7 +61,8 @@ def _assert_same(full: WeekFigures, brief: WeekFigures) -> None:
     assert {cid for cid, f in kept.items() if f.customer_messages or f.curt_replies} <= set(brief.channels)
 
 
-def test_previous_week_figures_match_the_full_computation_on_edge_cases(store: StoreBuilder) -> None:
+def test_previous_week_figures_match_the_full_computation_on_edge_cases(any_store: StoreBuilder) -> None:
+    store = any_store
     store.msg(at(0, 8), thread="early", role="agent")  # agent first: the reply is sought
     store.msg(at(0, 9), thread="early", frustrated=True)
     store.msg(at(0, 11), thread="early", role="agent", curt=True)
@@ -63,7 +83,8 @@ def test_previous_week_figures_match_the_full_computation_on_edge_cases(store: S
     _assert_same(full, brief)
 
 
-def test_previous_week_figures_match_the_full_computation_on_a_random_store(store: StoreBuilder) -> None:
+def test_previous_week_figures_match_the_full_computation_on_a_random_store(any_store: StoreBuilder) -> None:
+    store = any_store
     rng = random.Random(7)
     for n in range(120):
         thread, channel, moment = f"t{n}", f"C{rng.randrange(4)}", W47 + timedelta(hours=rng.uniform(-30, 180))
@@ -83,3 +104,17 @@ def test_previous_week_figures_match_the_full_computation_on_a_random_store(stor
         full, brief = _both(store.engine, "2026-W47", tz)
         assert full.team.frustrated_threads > 10
         _assert_same(full, brief)
+
+
+def test_team_percentiles_are_exact_ranks_on_every_backend(any_store: StoreBuilder) -> None:
+    """The team's row adds up the channels' rows; PostgreSQL's NUMERIC sums must not turn the
+    percentile ranks into fractions (which would pick nothing)."""
+    for minutes in range(1, 11):
+        thread = f"t{minutes}"
+        any_store.msg(at(0, 9), thread=thread, channel=f"C{minutes % 3}", frustrated=minutes >= 8)
+        any_store.msg(at(0, 9, minutes), thread=thread, channel=f"C{minutes % 3}", role="agent")
+    full, brief = _both(any_store.engine, "2026-W47", "UTC")
+    for team in (full.team, brief.team):
+        assert team.response_frustrated == Timing(3, 9 * 60, 10 * 60)
+    assert full.team.response_all == Timing(10, 5.5 * 60, 9 * 60)
+    assert full.team.frustrated_by_day == (3, 0, 0, 0, 0, 0, 0)
