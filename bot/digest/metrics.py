@@ -11,7 +11,8 @@ A thread is (team_id, channel_id, thread_ts). For one week window:
   frustrated customer message in the week.
 Percentiles: the median averages the two middle values for an even count; p90 is the
 nearest-rank value (rank ceil(0.9 n)). Both are picked with ROW_NUMBER windows and group
-sizes from plain aggregates, which SQLite (>= 3.25) and PostgreSQL share.
+sizes from plain aggregates; conditional aggregates use FILTER (WHERE ...), cheaper than CASE
+on SQLite. SQLite (>= 3.30) and PostgreSQL share all of it.
 The one step done in Python is splitting the few distinct comma-separated cue combinations the
 database has already grouped and counted.
 """
