@@ -131,6 +131,7 @@ def _thread_rows(all_replies: bool = True) -> Any:
     )
     first_reply = case((t.first_agent > t.first_cust, t.first_agent), else_=seek_reply) if all_replies else seek_reply
     is_frus = t.first_frus.is_not(None)
+    recovered = and_(is_frus, t.last_frus < t.last_cust)
     rt: Any = case((t.first_cust.is_not(None), seconds_between(first_reply, t.first_cust)))
     if not all_replies:  # only frustrated threads' replies are compared week to week
         rt = case((is_frus, rt))
@@ -155,9 +156,14 @@ def _thread_rows(all_replies: bool = True) -> Any:
         t.cust_msgs,
         _flag(t.cust_msgs > 0).label("counted"),
         _flag(is_frus).label("is_frus"),
-        _flag(and_(is_frus, t.last_frus < t.last_cust)).label("recovered"),
+        _flag(recovered).label("recovered"),
         *(
-            (_day_bucket(t.first_frus).label("frus_day"), _day_bucket(t.last_cust).label("last_day"))
+            # the chart counts frustrated threads by their first frustrated day and recovered ones
+            # by their last day: no other thread needs a day
+            (
+                case((is_frus, _day_bucket(t.first_frus))).label("frus_day"),
+                case((recovered, _day_bucket(t.last_cust))).label("last_day"),
+            )
             if all_replies  # the chart's days are this week's only
             else (literal(None, Integer).label("frus_day"), literal(None, Integer).label("last_day"))
         ),
