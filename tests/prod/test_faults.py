@@ -7,6 +7,7 @@ nudge counted against them, and a slash command is still answered.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -168,3 +169,30 @@ def test_database_unavailable_then_back(
     finally:
         app.kindly.store.engine = engine
         app.stop()
+
+
+def test_web_api_unreachable_then_back(running: Running, all_logs: pytest.LogCaptureFixture) -> None:
+    """Connection refused (retried once by the connection-error handler), then Slack is reachable again."""
+    import socket
+
+    with socket.socket() as probe:  # a loopback port with nothing listening on it
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    still_serving(running)  # Bolt checks the token once (auth.test) on its first request, then caches it
+    real = running.app.client.base_url
+    running.app.client.base_url = f"http://127.0.0.1:{closed}/api/"  # copied into every per-request client
+    try:
+        assert running.sender.event(payloads.envelope(payloads.message(CUSTOMER, ANGRY, channel="CDOWN"))).status == 200
+        still_serving(running)
+        deadline = time.monotonic() + 10
+        while all_logs.text.count("chat.postEphemeral failed: URLError") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # one per agent, each after its one retry
+        assert all_logs.text.count("chat.postEphemeral failed: URLError") == 2
+    finally:
+        running.app.client.base_url = real
+    assert running.fake.calls("chat.postEphemeral") == []
+    assert running.sender.event(payloads.envelope(payloads.message(CUSTOMER, ANGRY, channel="CUP"))).status == 200
+    running.fake.wait_for("chat.postEphemeral", count=2)
+    running.fake.settle()
+    assert count(running, messages) == 2  # both acknowledged messages are stored
+    assert count(running, nudges) == 2  # only the two delivered nudges are counted
