@@ -100,7 +100,6 @@ def test_every_message_renderer_is_valid() -> None:
     valid_message(blocks.phrases_for("refund <!channel>", [P("a", "x", "acknowledge")]))
     valid_message(blocks.phrases_for("nothing", []))
     valid_message(blocks.stats_message(WeekStats(0, 0, 0, 0, 0)))
-    valid_message(blocks.digest_coming_soon())
     valid_message(blocks.mute_confirmation("2 hours"))
     valid_message(blocks.ready_to_paste("Hi <@U1> " * 1000, 3))
     valid_message(blocks.more_phrases(3, [], None))
