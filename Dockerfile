@@ -1,6 +1,6 @@
 # Kindly: the Slack app in HTTP mode (python -m bot run), behind any load balancer.
 # Build: docker build -t kindly .   Run: see docker-compose.yml (the app plus PostgreSQL).
-# The install commands below are the ones docs/readme-production.md shows
+# The install commands below are the ones README.md shows
 # (tests/prod/test_packaging.py keeps them in sync).
 
 FROM python:3.11-slim-bookworm AS build

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 
-# What each scope is for: docs/readme-production.md ("Scopes, and why") and manifest.yml.
+# What each scope is for: README.md ("Scopes, and why") and manifest.yml.
 BOT_SCOPES = (
     "channels:history",
     "groups:history",

@@ -79,7 +79,7 @@ def _serve_multi_workspace(app: Any, kindly: Any, settings: Any, args: argparse.
     """OAuth mode: workspaces install through GET /slack/install; tokens come from the database.
 
     The weekly digest scheduler is not started here: it reads one workspace's leads and token
-    (single-workspace mode); see docs/readme-production.md.
+    (single-workspace mode); see README.md.
     """
     from bot.app import make_http_server
 

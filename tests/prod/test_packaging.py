@@ -48,18 +48,10 @@ def documented_install_commands(path: Path) -> list[str] | None:
     return [" ".join(line.split()) for line in block.group(1).splitlines() if line.strip()]
 
 
-def test_dockerfile_installs_as_the_docs_say() -> None:
+def test_dockerfile_installs_as_the_readme_says() -> None:
     commands = dockerfile_install_commands()
     assert any("pip install" in c for c in commands)
-    documented = documented_install_commands(ROOT / "docs" / "readme-production.md")
-    assert documented == commands
-
-
-def test_readme_install_block_matches_the_dockerfile_when_present() -> None:
-    documented = documented_install_commands(ROOT / "README.md")
-    if documented is None:
-        pytest.skip("README.md has no docker-install block yet (docs/readme-production.md has it)")
-    assert documented == dockerfile_install_commands()
+    assert documented_install_commands(ROOT / "README.md") == commands
 
 
 def test_dockerfile_shape() -> None:
