@@ -19,8 +19,9 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
@@ -152,16 +153,27 @@ def build_app(
             before_authorize=RefuseMalformed(),  # runs right after the signature check
         )
 
-    def inject(context: BoltContext, next: Callable[[], Any]) -> Any:
-        context["kindly"] = kindly
-        return next()
-
-    app.use(inject)
+    app.use(_Inject(kindly))
     app.use(observe_requests(metrics))
     register_listeners(app)
     if oauth is not None:
         app.enable_token_revocation_listeners()  # app_uninstalled / tokens_revoked drop the workspace's tokens
     return app, kindly
+
+
+class _Inject(Middleware):
+    """Puts the `Kindly` services into each request's context (`deps(context)` reads them back).
+
+    A `Middleware` subclass: Bolt builds a function middleware's keyword arguments for every
+    request, a cost this one-line step does not need to pay.
+    """
+
+    def __init__(self, kindly: Kindly) -> None:
+        self.kindly = kindly
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        req.context["kindly"] = self.kindly
+        return next()
 
 
 @contextmanager

@@ -17,6 +17,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk.http_retry import RetryHandler, RetryState
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -64,19 +66,30 @@ def request_kind(body: dict[str, Any]) -> str:
     return str(body.get("type") or "unknown")[:40]
 
 
-def observe_requests(metrics: Metrics) -> Callable[..., Any]:
-    """Bolt middleware: count each verified request and time it until Bolt answers Slack."""
+class ObserveRequests(Middleware):
+    """Bolt middleware: count each verified request and time it until Bolt answers Slack.
 
-    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+    A `Middleware` subclass rather than a function: Bolt builds a function middleware's
+    keyword arguments anew for every request, which this needs none of.
+    """
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        body = req.body
         kind = request_kind(body) if isinstance(body, dict) else "unknown"
         started = time.perf_counter()
         try:
             return next()
         finally:
-            metrics.requests.labels(kind).inc()
-            metrics.latency.labels(kind).observe(time.perf_counter() - started)
+            self.metrics.requests.labels(kind).inc()
+            self.metrics.latency.labels(kind).observe(time.perf_counter() - started)
 
-    return middleware
+
+def observe_requests(metrics: Metrics) -> ObserveRequests:
+    """The request-observing middleware for `metrics` (see `ObserveRequests`)."""
+    return ObserveRequests(metrics)
 
 
 class WebApiObserver(RetryHandler):

@@ -140,9 +140,12 @@ class Watcher:
             log.info("event %s already handled (a Slack retry); no nudge", msg.event_id)
             return []
         if frustrated:
-            channel_agents = self.store.recent_channel_agents(msg.team_id, msg.channel_id, self.settings.max_channel_agents)
-            if not channel_agents:
-                channel_agents = sorted(self.directory.agents())
+            channel_agents: list[str] = []
+            if not summary.agents:  # the thread's own agents, when there are any, are the only candidates
+                limit = self.settings.max_channel_agents
+                channel_agents = self.store.recent_channel_agents(msg.team_id, msg.channel_id, limit)
+                if not channel_agents:
+                    channel_agents = sorted(self.directory.agents())
             candidates = nudges.customer_nudge_candidates(summary.agents, channel_agents, self.settings.max_channel_agents)
             kind = nudges.FRUSTRATED_CUSTOMER
         elif curt:
@@ -193,9 +196,6 @@ class Watcher:
 
     def _may_nudge(self, msg: IncomingMessage, agent: str) -> bool:
         now = self.clock()
-        gate = nudges.AgentGate(
-            enabled=self.store.nudges_enabled(msg.team_id, agent),
-            muted=self.store.is_muted(msg.team_id, agent, msg.channel_id, msg.root_ts, now),
-            last_nudged_at=self.store.last_nudge_at(msg.team_id, agent, msg.channel_id, msg.root_ts),
-        )
+        enabled, muted, last_nudged_at = self.store.nudge_gate(msg.team_id, agent, msg.channel_id, msg.root_ts, now)
+        gate = nudges.AgentGate(enabled=enabled, muted=muted, last_nudged_at=last_nudged_at)
         return nudges.may_nudge(gate, now, timedelta(minutes=self.settings.nudge_cooldown_minutes))

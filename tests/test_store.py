@@ -206,6 +206,35 @@ def test_nudges_enabled_defaults_on_and_toggles(store: Store) -> None:
     assert store.nudges_enabled("T2", "UA") is True
 
 
+def test_nudge_gate_reads_the_same_facts_as_the_three_single_queries(store: Store) -> None:
+    def separate(user: str, thread: str, now: datetime) -> tuple[bool, bool, datetime | None]:
+        return (
+            store.nudges_enabled("T1", user),
+            store.is_muted("T1", user, "C1", thread, now),
+            store.last_nudge_at("T1", user, "C1", thread),
+        )
+
+    def check(user: str, thread: str, now: datetime, expected: tuple[bool, bool, datetime | None]) -> None:
+        assert store.nudge_gate("T1", user, "C1", thread, now) == separate(user, thread, now) == expected
+
+    check("UA", "100.0", T0, (True, False, None))  # nothing stored yet
+    nudge(store, at=T0)
+    nudge(store, at=T0 + timedelta(minutes=3))
+    check("UA", "100.0", T0, (True, False, T0 + timedelta(minutes=3)))
+    check("UA", "200.0", T0, (True, False, None))
+    store.set_nudges_enabled("T1", "UA", False, T0)
+    check("UA", "100.0", T0, (False, False, T0 + timedelta(minutes=3)))
+    store.set_nudges_enabled("T1", "UA", True, T0)
+    store.mute_thread("T1", "UA", "C1", "100.0", T0)
+    check("UA", "100.0", T0, (True, True, T0 + timedelta(minutes=3)))
+    check("UA", "200.0", T0, (True, False, None))
+    store.mute_all("T1", "UB", T0 + timedelta(hours=1), T0)
+    check("UB", "200.0", T0 + timedelta(minutes=30), (True, True, None))
+    check("UB", "200.0", T0 + timedelta(hours=2), (True, False, None))
+    gate = store.nudge_gate("T1", "UA", "C1", "100.0", T0)
+    assert gate[2] is not None and gate[2].tzinfo is not None
+
+
 def test_expired_time_mutes_are_cleared_when_muting_again(store: Store) -> None:
     from bot.store.schema import mutes
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.engine import make_engine
@@ -95,6 +95,67 @@ def _split(raw: str | None) -> tuple[str, ...]:
     return tuple(part for part in (raw or "").split(",") if part)
 
 
+# The statements of the per-message path, built once with bound parameters: SQLAlchemy then
+# skips rebuilding the expression tree on every message (its compiled-SQL cache already
+# skips recompiling). Each reads exactly like the per-call form it replaced.
+
+_INSERT_MESSAGE = insert(messages)
+_INSERT_NUDGE = insert(nudges)
+
+_THREAD_ROWS = (
+    select(messages.c.user_id, messages.c.role, messages.c.frustration, messages.c.created_at, messages.c.cues)
+    .where(
+        messages.c.team_id == bindparam("team_id"),
+        messages.c.channel_id == bindparam("channel_id"),
+        messages.c.thread_ts == bindparam("thread_ts"),
+        messages.c.ts != bindparam("before_ts"),
+    )
+    .order_by(messages.c.created_at, messages.c.id)
+)
+
+_RECENT_CHANNEL_AGENTS = (
+    select(messages.c.user_id, func.max(messages.c.created_at).label("last"))
+    .where(
+        messages.c.team_id == bindparam("team_id"),
+        messages.c.channel_id == bindparam("channel_id"),
+        messages.c.role == "agent",
+    )
+    .group_by(messages.c.user_id)
+    .order_by(func.max(messages.c.created_at).desc())
+    .limit(bindparam("limit"))
+)
+
+_NUDGES_ENABLED = select(user_settings.c.nudges_enabled).where(
+    user_settings.c.team_id == bindparam("team_id"), user_settings.c.user_id == bindparam("user_id")
+)
+
+_MUTED = select(func.count()).where(
+    mutes.c.team_id == bindparam("team_id"),
+    mutes.c.user_id == bindparam("user_id"),
+    or_(
+        and_(mutes.c.channel_id == bindparam("channel_id"), mutes.c.thread_ts == bindparam("thread_ts")),
+        and_(
+            mutes.c.thread_ts.is_(None),
+            or_(mutes.c.until.is_(None), mutes.c.until > bindparam("now", type_=mutes.c.until.type)),
+        ),
+    ),
+)
+
+_LAST_NUDGE_AT = select(func.max(nudges.c.sent_at)).where(
+    nudges.c.team_id == bindparam("team_id"),
+    nudges.c.target_user_id == bindparam("user_id"),
+    nudges.c.channel_id == bindparam("channel_id"),
+    nudges.c.thread_ts == bindparam("thread_ts"),
+)
+
+# The three facts `nudge_gate` needs, in one round trip.
+_GATE = select(
+    _NUDGES_ENABLED.scalar_subquery().label("enabled"),
+    _MUTED.scalar_subquery().label("muted"),
+    _LAST_NUDGE_AT.scalar_subquery().label("last_nudged_at"),
+)
+
+
 class Store:
     """The app's persistence; one instance per process, safe to share between threads."""
 
@@ -135,25 +196,16 @@ class Store:
         }
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(messages).values(**values))
+                conn.execute(_INSERT_MESSAGE, values)
         except IntegrityError:
             return False
         return True
 
     def thread_summary(self, team_id: str, channel_id: str, thread_ts: str, before_ts: str) -> ThreadSummary:
         """Summarise the thread up to (not including) the message at `before_ts`."""
-        query = (
-            select(messages.c.user_id, messages.c.role, messages.c.frustration, messages.c.created_at, messages.c.cues)
-            .where(
-                messages.c.team_id == team_id,
-                messages.c.channel_id == channel_id,
-                messages.c.thread_ts == thread_ts,
-                messages.c.ts != before_ts,
-            )
-            .order_by(messages.c.created_at, messages.c.id)
-        )
+        params = {"team_id": team_id, "channel_id": channel_id, "thread_ts": thread_ts, "before_ts": before_ts}
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(_THREAD_ROWS, params).all()
         agents: list[str] = []
         unanswered = 0
         first_unanswered: datetime | None = None
@@ -173,15 +225,9 @@ class Store:
 
     def recent_channel_agents(self, team_id: str, channel_id: str, limit: int) -> list[str]:
         """Agents who spoke in the channel, most recent first (who is likely around to help)."""
-        query = (
-            select(messages.c.user_id, func.max(messages.c.created_at).label("last"))
-            .where(messages.c.team_id == team_id, messages.c.channel_id == channel_id, messages.c.role == "agent")
-            .group_by(messages.c.user_id)
-            .order_by(func.max(messages.c.created_at).desc())
-            .limit(limit)
-        )
+        params = {"team_id": team_id, "channel_id": channel_id, "limit": limit}
         with self.engine.connect() as conn:
-            return [row.user_id for row in conn.execute(query)]
+            return [row.user_id for row in conn.execute(_RECENT_CHANNEL_AGENTS, params)]
 
     # nudges ---------------------------------------------------------------------------------
 
@@ -198,21 +244,20 @@ class Store:
         cues: Iterable[str],
         sent_at: datetime,
     ) -> int:
+        values = {
+            "team_id": team_id,
+            "channel_id": channel_id,
+            "thread_ts": thread_ts,
+            "message_ts": message_ts,
+            "target_user_id": target_user_id,
+            "kind": kind,
+            "phrase_ids": _join(phrase_ids),
+            "cues": _join(cues),
+            "sent_at": sent_at,
+            "outcome": "none",
+        }
         with self.engine.begin() as conn:
-            result = conn.execute(
-                insert(nudges).values(
-                    team_id=team_id,
-                    channel_id=channel_id,
-                    thread_ts=thread_ts,
-                    message_ts=message_ts,
-                    target_user_id=target_user_id,
-                    kind=kind,
-                    phrase_ids=_join(phrase_ids),
-                    cues=_join(cues),
-                    sent_at=sent_at,
-                    outcome="none",
-                )
-            )
+            result = conn.execute(_INSERT_NUDGE, values)
             key = result.inserted_primary_key
             assert key is not None
             return int(key[0])
@@ -251,14 +296,9 @@ class Store:
             conn.execute(update(nudges).where(nudges.c.id == nudge_id).values(phrase_ids=_join(merged)))
 
     def last_nudge_at(self, team_id: str, user_id: str, channel_id: str, thread_ts: str) -> datetime | None:
-        query = select(func.max(nudges.c.sent_at)).where(
-            nudges.c.team_id == team_id,
-            nudges.c.target_user_id == user_id,
-            nudges.c.channel_id == channel_id,
-            nudges.c.thread_ts == thread_ts,
-        )
+        params = {"team_id": team_id, "user_id": user_id, "channel_id": channel_id, "thread_ts": thread_ts}
         with self.engine.connect() as conn:
-            return _aware(conn.execute(query).scalar())
+            return _aware(conn.execute(_LAST_NUDGE_AT, params).scalar())
 
     def set_outcome(
         self,
@@ -353,24 +393,23 @@ class Store:
         return max(until for until in rows if until is not None)
 
     def is_muted(self, team_id: str, user_id: str, channel_id: str, thread_ts: str, now: datetime) -> bool:
-        query = select(func.count()).where(
-            mutes.c.team_id == team_id,
-            mutes.c.user_id == user_id,
-            or_(
-                and_(mutes.c.channel_id == channel_id, mutes.c.thread_ts == thread_ts),
-                and_(mutes.c.thread_ts.is_(None), or_(mutes.c.until.is_(None), mutes.c.until > now)),
-            ),
-        )
+        params = {"team_id": team_id, "user_id": user_id, "channel_id": channel_id, "thread_ts": thread_ts, "now": now}
         with self.engine.connect() as conn:
-            return bool(conn.execute(query).scalar())
+            return bool(conn.execute(_MUTED, params).scalar())
 
     def nudges_enabled(self, team_id: str, user_id: str) -> bool:
-        query = select(user_settings.c.nudges_enabled).where(
-            user_settings.c.team_id == team_id, user_settings.c.user_id == user_id
-        )
         with self.engine.connect() as conn:
-            value = conn.execute(query).scalar()
+            value = conn.execute(_NUDGES_ENABLED, {"team_id": team_id, "user_id": user_id}).scalar()
         return True if value is None else bool(value)
+
+    def nudge_gate(
+        self, team_id: str, user_id: str, channel_id: str, thread_ts: str, now: datetime
+    ) -> tuple[bool, bool, datetime | None]:
+        """`nudges_enabled`, `is_muted` and `last_nudge_at` for one agent and thread, in one query."""
+        params = {"team_id": team_id, "user_id": user_id, "channel_id": channel_id, "thread_ts": thread_ts, "now": now}
+        with self.engine.connect() as conn:
+            enabled, muted, last = conn.execute(_GATE, params).one()
+        return (True if enabled is None else bool(enabled)), bool(muted), _aware(last)
 
     def set_nudges_enabled(self, team_id: str, user_id: str, enabled: bool, now: datetime) -> None:
         with self.engine.begin() as conn:
