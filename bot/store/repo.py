@@ -6,11 +6,13 @@ Nothing here accepts message text: the records carry IDs, timestamps, scores and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.engine import make_engine
@@ -161,6 +163,17 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # SQLite allows one writer at a time. Threads of this process that collide on its write
+        # lock are put to sleep by SQLite's busy handler (1, 2, 5, 10... ms, polling), which under
+        # load cost more than the writes themselves; queueing them on a lock here hands the turn
+        # over at once. Other processes are still kept apart by SQLite's lock and busy timeout.
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction (`engine.begin()`), one at a time in this process on SQLite."""
+        with self._write_lock or nullcontext(), self.engine.begin() as conn:
+            yield conn
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -195,7 +208,7 @@ class Store:
             "created_at": rec.created_at,
         }
         try:
-            with self.engine.begin() as conn:
+            with self._write() as conn:
                 conn.execute(_INSERT_MESSAGE, values)
         except IntegrityError:
             return False
@@ -256,7 +269,7 @@ class Store:
             "sent_at": sent_at,
             "outcome": "none",
         }
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             result = conn.execute(_INSERT_NUDGE, values)
             key = result.inserted_primary_key
             assert key is not None
@@ -264,7 +277,7 @@ class Store:
 
     def delete_nudge(self, nudge_id: int) -> None:
         """Forget a nudge Slack refused to deliver, so stats and cooldowns only count real ones."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(delete(nudges).where(nudges.c.id == nudge_id))
 
     def get_nudge(self, team_id: str, nudge_id: int) -> NudgeRecord | None:
@@ -292,7 +305,7 @@ class Store:
         if nudge is None:
             return
         merged = list(dict.fromkeys([*nudge.phrase_ids, *phrase_ids]))
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(update(nudges).where(nudges.c.id == nudge_id).values(phrase_ids=_join(merged)))
 
     def last_nudge_at(self, team_id: str, user_id: str, channel_id: str, thread_ts: str) -> datetime | None:
@@ -315,7 +328,7 @@ class Store:
         values: dict[str, object] = {"outcome": outcome, "outcome_at": now}
         if phrase_id:
             values["phrase_used"] = phrase_id[:64]
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             result = conn.execute(
                 update(nudges)
                 .where(nudges.c.id == nudge_id, nudges.c.team_id == team_id, nudges.c.target_user_id == user_id)
@@ -343,7 +356,7 @@ class Store:
     # mutes and settings -----------------------------------------------------------------------
 
     def mute_thread(self, team_id: str, user_id: str, channel_id: str, thread_ts: str, now: datetime) -> None:
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(
                 insert(mutes).values(
                     team_id=team_id,
@@ -356,7 +369,7 @@ class Store:
 
     def mute_all(self, team_id: str, user_id: str, until: datetime | None, now: datetime) -> None:
         """Silence every nudge for the user until `until` (None: until they unmute)."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(  # expired time mutes of this user are of no further use
                 delete(mutes).where(
                     mutes.c.team_id == team_id,
@@ -370,7 +383,7 @@ class Store:
 
     def unmute(self, team_id: str, user_id: str) -> int:
         """Lift the user's time mutes (thread mutes stay: the agent chose them per thread)."""
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             result = conn.execute(
                 delete(mutes).where(mutes.c.team_id == team_id, mutes.c.user_id == user_id, mutes.c.thread_ts.is_(None))
             )
@@ -412,7 +425,7 @@ class Store:
         return (True if enabled is None else bool(enabled)), bool(muted), _aware(last)
 
     def set_nudges_enabled(self, team_id: str, user_id: str, enabled: bool, now: datetime) -> None:
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             changed = conn.execute(
                 update(user_settings)
                 .where(user_settings.c.team_id == team_id, user_settings.c.user_id == user_id)
