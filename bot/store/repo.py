@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -171,8 +171,15 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """A write transaction (`engine.begin()`), one at a time in this process on SQLite."""
-        with self._write_lock or nullcontext(), self.engine.begin() as conn:
+        """A write transaction (`engine.begin()`), one at a time in this process on SQLite.
+
+        The lock covers the transaction only, not the pool's checkout and reset-on-return.
+        """
+        if self._write_lock is None:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn, self._write_lock, conn.begin():
             yield conn
 
     @classmethod
