@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import blocks, nudges
-from bot.app import deps
+from bot.app import Kindly, deps
 from bot.listeners._common import first_name, publish_home
 
 log = logging.getLogger("bot.listeners")
@@ -28,6 +28,15 @@ def _who(body: dict[str, Any], context: BoltContext) -> tuple[str, str]:
 def _value(body: dict[str, Any]) -> dict[str, Any]:
     acts = body.get("actions") or [{}]
     return blocks.decode_value(acts[0].get("value"))
+
+
+EXPIRED = "This nudge has expired."
+
+
+def _own_nudge(kindly: Kindly, team: str, user: str, nudge_id: int) -> Any:
+    """The nudge behind a button, only if it was shown to the agent who clicked it."""
+    nudge = kindly.store.get_nudge(team, nudge_id)
+    return nudge if nudge is not None and nudge.target_user_id == user else None
 
 
 def _reply(respond: Respond, rendered: tuple[str, list[blocks.Block]]) -> None:
@@ -67,9 +76,9 @@ def on_more(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respo
     team, user = _who(body, context)
     nudge_id = int(_value(body).get("n") or 0)
     try:
-        nudge = kindly.store.get_nudge(team, nudge_id)
-        if nudge is None or nudge.target_user_id != user:
-            _reply(respond, blocks.acknowledged("This nudge has expired."))
+        nudge = _own_nudge(kindly, team, user, nudge_id)
+        if nudge is None:
+            _reply(respond, blocks.acknowledged(EXPIRED))
             return
         frustration = 1.0 if nudge.kind == nudges.FRUSTRATED_CUSTOMER else 0.5
         phrases = kindly.suggester.suggest_for_cues(nudge.cues, frustration, k=3, exclude=nudge.phrase_ids)
@@ -99,9 +108,9 @@ def on_mute_thread(ack: Ack, body: dict[str, Any], context: BoltContext, respond
     team, user = _who(body, context)
     nudge_id = int(_value(body).get("n") or 0)
     try:
-        nudge = kindly.store.get_nudge(team, nudge_id)
-        if nudge is None or nudge.target_user_id != user:
-            _reply(respond, blocks.acknowledged("This nudge has expired."))
+        nudge = _own_nudge(kindly, team, user, nudge_id)
+        if nudge is None:
+            _reply(respond, blocks.acknowledged(EXPIRED))
             return
         now = kindly.clock()
         kindly.store.mute_thread(team, user, nudge.channel_id, nudge.thread_ts, now)
