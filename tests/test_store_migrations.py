@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect
 
 from bot.store.migrations import current_version, migrate
-from bot.store.schema import SCHEMA_VERSION, messages, metadata, schema_version
+from bot.store.schema import SCHEMA_VERSION, messages, metadata, nudges, schema_version
 
 
 def test_a_version_1_database_gains_the_digest_index(tmp_path: Path) -> None:
@@ -43,7 +43,27 @@ def test_a_version_2_database_gains_the_digest_covering_indexes(tmp_path: Path) 
         for version in (1, 2):
             conn.execute(schema_version.insert().values(version=version, applied_at=datetime.now(UTC)))
 
-    assert migrate(engine) == SCHEMA_VERSION == current_version(engine) == 3
+    assert migrate(engine) == SCHEMA_VERSION == current_version(engine)
     found = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("messages")}
     for name, index in current.items():
         assert found[name] == [c.name for c in index.columns]
+
+
+def test_a_version_3_database_gains_sent_at_on_the_nudge_cooldown_index(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'v3.db'}")
+    index = next(i for i in nudges.indexes if i.name == "ix_nudges_target_thread")
+    nudges.indexes.discard(index)
+    try:
+        metadata.create_all(engine)
+    finally:
+        nudges.indexes.add(index)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE INDEX ix_nudges_target_thread ON nudges (team_id, target_user_id, channel_id, thread_ts)"
+        )
+        for version in (1, 2, 3):
+            conn.execute(schema_version.insert().values(version=version, applied_at=datetime.now(UTC)))
+
+    assert migrate(engine) == SCHEMA_VERSION == current_version(engine)
+    found = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("nudges")}
+    assert found["ix_nudges_target_thread"] == ["team_id", "target_user_id", "channel_id", "thread_ts", "sent_at"]

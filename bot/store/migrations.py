@@ -13,10 +13,10 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, func, insert, inspect, select
+from sqlalchemy import Connection, Engine, Table, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.schema import SCHEMA_VERSION, messages, metadata, schema_version
+from bot.store.schema import SCHEMA_VERSION, messages, metadata, nudges, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -27,27 +27,31 @@ def _v1(conn: Connection) -> None:
 
 def _v2(conn: Connection) -> None:
     """The digest's first-reply lookup index (schema.py has it, so new databases get it in v1)."""
-    for index in messages.indexes:
-        if index.name == "ix_messages_thread_role_time":
-            index.create(conn, checkfirst=True)
+    _rebuild_if_changed(conn, messages, "ix_messages_thread_role_time")
 
 
 def _v3(conn: Connection) -> None:
     """The digest's covering indexes: the week index is new, and the thread index gains curt and
     user_id (rebuilt only where it still has the columns of v2)."""
-    existing = {i["name"]: list(i["column_names"]) for i in inspect(conn).get_indexes(messages.name)}
-    for index in messages.indexes:
-        if index.name == "ix_messages_thread_role_time":
-            if existing.get(index.name) not in (None, [c.name for c in index.columns]):
-                index.drop(conn)
-                index.create(conn)
-            else:
-                index.create(conn, checkfirst=True)
-        elif index.name == "ix_messages_week":
-            index.create(conn, checkfirst=True)
+    _rebuild_if_changed(conn, messages, "ix_messages_thread_role_time")
+    _rebuild_if_changed(conn, messages, "ix_messages_week")
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
+def _v4(conn: Connection) -> None:
+    """The nudge cooldown index gains sent_at, so the last nudge of a thread is one seek."""
+    _rebuild_if_changed(conn, nudges, "ix_nudges_target_thread")
+
+
+def _rebuild_if_changed(conn: Connection, table: Table, name: str) -> None:
+    """Create index `name` as schema.py defines it, dropping an older one with other columns."""
+    existing = {i["name"]: list(i["column_names"]) for i in inspect(conn).get_indexes(table.name)}
+    index = next(i for i in table.indexes if i.name == name)
+    if existing.get(name) not in (None, [c.name for c in index.columns]):
+        index.drop(conn)
+    index.create(conn, checkfirst=True)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 
 def current_version(engine: Engine) -> int:

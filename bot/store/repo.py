@@ -104,15 +104,20 @@ def _split(raw: str | None) -> tuple[str, ...]:
 _INSERT_MESSAGE = insert(messages)
 _INSERT_NUDGE = insert(nudges)
 
-_THREAD_ROWS = (
-    select(messages.c.user_id, messages.c.role, messages.c.frustration, messages.c.created_at, messages.c.cues)
-    .where(
-        messages.c.team_id == bindparam("team_id"),
-        messages.c.channel_id == bindparam("channel_id"),
-        messages.c.thread_ts == bindparam("thread_ts"),
-        messages.c.ts != bindparam("before_ts"),
-    )
-    .order_by(messages.c.created_at, messages.c.id)
+# No ORDER BY: given one, SQLite walks the team's time index in order instead of seeking the
+# thread's few rows (a cost that grows with the team's history). `thread_summary` sorts them.
+_THREAD_ROWS = select(
+    messages.c.created_at,
+    messages.c.id,
+    messages.c.user_id,
+    messages.c.role,
+    messages.c.frustration,
+    messages.c.cues,
+).where(
+    messages.c.team_id == bindparam("team_id"),
+    messages.c.channel_id == bindparam("channel_id"),
+    messages.c.thread_ts == bindparam("thread_ts"),
+    messages.c.ts != bindparam("before_ts"),
 )
 
 _RECENT_CHANNEL_AGENTS = (
@@ -225,14 +230,14 @@ class Store:
         """Summarise the thread up to (not including) the message at `before_ts`."""
         params = {"team_id": team_id, "channel_id": channel_id, "thread_ts": thread_ts, "before_ts": before_ts}
         with self.engine.connect() as conn:
-            rows = conn.execute(_THREAD_ROWS, params).all()
+            rows = sorted(conn.execute(_THREAD_ROWS, params).tuples())
         agents: list[str] = []
         unanswered = 0
         first_unanswered: datetime | None = None
         last_frustration: float | None = None
         last_customer: str | None = None
         last_cues: tuple[str, ...] = ()
-        for user_id, role, frustration, created_at, cues in rows:
+        for created_at, _id, user_id, role, frustration, cues in rows:
             if role == "agent":
                 if user_id not in agents:
                     agents.append(user_id)

@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -89,7 +89,9 @@ nudges = Table(
     Column("outcome_at", DateTime(timezone=True), nullable=True),
     Column("phrase_used", String(64), nullable=True),
     Index("ix_nudges_team_time", "team_id", "sent_at"),
-    Index("ix_nudges_target_thread", "team_id", "target_user_id", "channel_id", "thread_ts"),
+    # The cooldown check's max(sent_at) for one agent and thread is one seek here (v4 added
+    # sent_at); without it SQLite answers max() by walking the team's time index backwards.
+    Index("ix_nudges_target_thread", "team_id", "target_user_id", "channel_id", "thread_ts", "sent_at"),
 )
 
 # A mute silences nudges for one agent: a whole thread (channel_id + thread_ts), or everything
