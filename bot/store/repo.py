@@ -230,7 +230,7 @@ class Store:
         """Summarise the thread up to (not including) the message at `before_ts`."""
         params = {"team_id": team_id, "channel_id": channel_id, "thread_ts": thread_ts, "before_ts": before_ts}
         with self.engine.connect() as conn:
-            rows = sorted(conn.execute(_THREAD_ROWS, params).tuples())
+            rows = sorted(conn.execute(_THREAD_ROWS, params))
         agents: list[str] = []
         unanswered = 0
         first_unanswered: datetime | None = None
