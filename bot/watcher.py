@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Connection
+
 from bot import nudges
 from bot.agents import AgentDirectory
 from bot.config import Settings
-from bot.store import MessageRecord, Store
+from bot.store import MessageRecord, NewNudge, Store, ThreadSummary
 from bot.suggestions import PhraseLike, Rewritten, Suggester
 from bot.tone import Analysis, Context, analyze
 
@@ -100,12 +102,12 @@ class Watcher:
         if not self.watches(msg.channel_id):
             return []
         lock = self._thread_lock(msg)  # held in a local: the weak dictionary keeps it while in use
-        with lock:
-            return self._handle(msg)
+        with lock, self.store.connection() as db:  # one connection: the reads, then one write
+            return self._handle(msg, db)
 
-    def _handle(self, msg: IncomingMessage) -> list[PlannedNudge]:
+    def _handle(self, msg: IncomingMessage, db: Connection) -> list[PlannedNudge]:
         role = self.directory.role(msg.user_id, external=msg.external)
-        summary = self.store.thread_summary(msg.team_id, msg.channel_id, msg.root_ts, msg.ts)
+        summary = self.store.thread_summary(msg.team_id, msg.channel_id, msg.root_ts, msg.ts, conn=db)
         if role == nudges.CUSTOMER:
             waiting = None
             if summary.first_unanswered_at is not None:
@@ -116,34 +118,62 @@ class Watcher:
         analysis = analyze(msg.text, context)
         frustrated = role == nudges.CUSTOMER and analysis.is_frustrated(self.settings.frustration_threshold)
         curt = role == nudges.AGENT and analysis.is_curt(self.settings.curtness_threshold)
-        fresh = self.store.record_message(
-            MessageRecord(
-                team_id=msg.team_id,
-                event_id=msg.event_id,
-                channel_id=msg.channel_id,
-                thread_ts=msg.root_ts,
-                ts=msg.ts,
-                user_id=msg.user_id,
-                role=role,
-                frustration=analysis.frustration,
-                curtness=analysis.curtness,
-                warmth=analysis.warmth,
-                compound=analysis.compound,
-                cues=analysis.cue_names,
-                judgeable=analysis.judgeable,
-                frustrated=frustrated,
-                curt=curt,
-                created_at=msg.sent_at,
-            )
+        record = MessageRecord(
+            team_id=msg.team_id,
+            event_id=msg.event_id,
+            channel_id=msg.channel_id,
+            thread_ts=msg.root_ts,
+            ts=msg.ts,
+            user_id=msg.user_id,
+            role=role,
+            frustration=analysis.frustration,
+            curtness=analysis.curtness,
+            warmth=analysis.warmth,
+            compound=analysis.compound,
+            cues=analysis.cue_names,
+            judgeable=analysis.judgeable,
+            frustrated=frustrated,
+            curt=curt,
+            created_at=msg.sent_at,
         )
-        if not fresh:
+        kind, targets = self._targets(msg, role, summary, frustrated, curt, db)
+        phrases: tuple[PhraseLike, ...] = ()
+        rewritten = None
+        if targets:
+            rewritten = self.suggester.rewrite(msg.text) if kind == nudges.CURT_REPLY else None
+            phrases = tuple(self._phrases(msg, kind, analysis, summary))
+        now = self.clock()
+        planned = [NewNudge(t, kind, tuple(p.id for p in phrases), analysis.cue_names, now) for t in targets]
+        ids = self.store.record(record, planned, conn=db)  # the message and its nudges, one transaction
+        if ids is None:
             log.info("event %s already handled (a Slack retry); no nudge", msg.event_id)
             return []
+        return [
+            PlannedNudge(
+                nudge_id=nudge_id,
+                kind=kind,
+                target=target,
+                team_id=msg.team_id,
+                channel_id=msg.channel_id,
+                thread_ts=msg.root_ts,
+                post_thread_ts=msg.thread_ts,
+                author_id=msg.user_id,
+                analysis=analysis,
+                phrases=phrases,
+                rewrite=rewritten,
+            )
+            for nudge_id, target in zip(ids, targets, strict=True)
+        ]
+
+    def _targets(
+        self, msg: IncomingMessage, role: str, summary: ThreadSummary, frustrated: bool, curt: bool, db: Connection
+    ) -> tuple[str, list[str]]:
+        """The nudge kind this message calls for, and the agents who should get it now."""
         if frustrated:
             channel_agents: list[str] = []
             if not summary.agents:  # the thread's own agents, when there are any, are the only candidates
                 limit = self.settings.max_channel_agents
-                channel_agents = self.store.recent_channel_agents(msg.team_id, msg.channel_id, limit)
+                channel_agents = self.store.recent_channel_agents(msg.team_id, msg.channel_id, limit, conn=db)
                 if not channel_agents:
                     channel_agents = sorted(self.directory.agents())
             candidates = nudges.customer_nudge_candidates(summary.agents, channel_agents, self.settings.max_channel_agents)
@@ -152,50 +182,17 @@ class Watcher:
             candidates = nudges.curt_nudge_candidates(msg.user_id, role)
             kind = nudges.CURT_REPLY
         else:
-            return []
-        targets = [t for t in nudges.only_agents(candidates, self.directory.agents()) if self._may_nudge(msg, t)]
-        if not targets:
-            return []
-        rewritten = self.suggester.rewrite(msg.text) if kind == nudges.CURT_REPLY else None
+            return "", []
+        return kind, [t for t in nudges.only_agents(candidates, self.directory.agents()) if self._may_nudge(msg, t, db)]
+
+    def _phrases(self, msg: IncomingMessage, kind: str, analysis: Analysis, summary: ThreadSummary) -> list[PhraseLike]:
         if kind == nudges.CURT_REPLY and summary.last_customer_frustration is not None:
             # phrasings for the customer being answered, matched on their cues (their text is gone)
-            found = self.suggester.suggest_for_cues(summary.last_customer_cues, summary.last_customer_frustration, k=2)
-        else:
-            found = self.suggester.suggest(analysis, k=3 if kind == nudges.FRUSTRATED_CUSTOMER else 2, text=msg.text)
-        phrases = tuple(found)
-        planned = []
-        now = self.clock()
-        for target in targets:
-            nudge_id = self.store.add_nudge(
-                team_id=msg.team_id,
-                channel_id=msg.channel_id,
-                thread_ts=msg.root_ts,
-                message_ts=msg.ts,
-                target_user_id=target,
-                kind=kind,
-                phrase_ids=[p.id for p in phrases],
-                cues=analysis.cue_names,
-                sent_at=now,
-            )
-            planned.append(
-                PlannedNudge(
-                    nudge_id=nudge_id,
-                    kind=kind,
-                    target=target,
-                    team_id=msg.team_id,
-                    channel_id=msg.channel_id,
-                    thread_ts=msg.root_ts,
-                    post_thread_ts=msg.thread_ts,
-                    author_id=msg.user_id,
-                    analysis=analysis,
-                    phrases=phrases,
-                    rewrite=rewritten,
-                )
-            )
-        return planned
+            return self.suggester.suggest_for_cues(summary.last_customer_cues, summary.last_customer_frustration, k=2)
+        return self.suggester.suggest(analysis, k=3 if kind == nudges.FRUSTRATED_CUSTOMER else 2, text=msg.text)
 
-    def _may_nudge(self, msg: IncomingMessage, agent: str) -> bool:
+    def _may_nudge(self, msg: IncomingMessage, agent: str, db: Connection) -> bool:
         now = self.clock()
-        enabled, muted, last_nudged_at = self.store.nudge_gate(msg.team_id, agent, msg.channel_id, msg.root_ts, now)
+        enabled, muted, last_nudged_at = self.store.nudge_gate(msg.team_id, agent, msg.channel_id, msg.root_ts, now, conn=db)
         gate = nudges.AgentGate(enabled=enabled, muted=muted, last_nudged_at=last_nudged_at)
         return nudges.may_nudge(gate, now, timedelta(minutes=self.settings.nudge_cooldown_minutes))

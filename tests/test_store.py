@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.store import MessageRecord, Store, make_engine, migrate
+from bot.store import MessageRecord, NewNudge, Store, make_engine, migrate
 from bot.store.migrations import current_version
 from bot.store.schema import SCHEMA_VERSION, messages, metadata, schema_version
 
@@ -139,18 +140,15 @@ def test_recent_channel_agents_most_recent_first(store: Store) -> None:
     assert store.recent_channel_agents("T1", "C1", 1) == ["UB"]
 
 
+_nudged_messages = itertools.count(1)
+
+
 def nudge(store: Store, target: str = "UA", at: datetime = T0) -> int:
-    return store.add_nudge(
-        team_id="T1",
-        channel_id="C1",
-        thread_ts="100.0",
-        message_ts="101.0",
-        target_user_id=target,
-        kind="frustrated_customer",
-        phrase_ids=["p1", "p2"],
-        cues=["waiting"],
-        sent_at=at,
-    )
+    """A frustrated customer message in thread 100.0 of C1, recorded with one nudge for `target`."""
+    message = record(f"EvNudge{next(_nudged_messages)}", "UC", "customer", 1, frustration=0.9)
+    ids = store.record(message, [NewNudge(target, "frustrated_customer", ("p1", "p2"), ("waiting",), at)])
+    assert ids is not None
+    return ids[0]
 
 
 def test_nudge_outcomes_only_by_their_target_and_counted_in_stats(store: Store) -> None:

@@ -2,6 +2,6 @@
 
 from bot.store.engine import make_engine
 from bot.store.migrations import migrate
-from bot.store.repo import MessageRecord, NudgeRecord, Store, ThreadSummary, WeekStats
+from bot.store.repo import MessageRecord, NewNudge, NudgeRecord, Store, ThreadSummary, WeekStats
 
-__all__ = ["MessageRecord", "NudgeRecord", "Store", "ThreadSummary", "WeekStats", "make_engine", "migrate"]
+__all__ = ["MessageRecord", "NewNudge", "NudgeRecord", "Store", "ThreadSummary", "WeekStats", "make_engine", "migrate"]

@@ -7,8 +7,8 @@ Nothing here accepts message text: the records carry IDs, timestamps, scores and
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -47,6 +47,17 @@ class MessageRecord:
     frustrated: bool
     curt: bool
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewNudge:
+    """A nudge about to be shown for a recorded message (its team, channel and thread are the message's)."""
+
+    target_user_id: str
+    kind: str
+    phrase_ids: tuple[str, ...]
+    cues: tuple[str, ...]
+    sent_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,17 +186,29 @@ class Store:
         self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """A write transaction (`engine.begin()`), one at a time in this process on SQLite.
+    def _write(self, conn: Connection | None = None) -> Iterator[Connection]:
+        """A write transaction, one at a time in this process on SQLite; on `conn` when given.
 
         The lock covers the transaction only, not the pool's checkout and reset-on-return.
         """
-        if self._write_lock is None:
-            with self.engine.begin() as conn:
-                yield conn
-            return
-        with self.engine.connect() as conn, self._write_lock, conn.begin():
+        with self._reading(conn) as using:
+            if using.in_transaction():  # the reads before it autobegan one; the write starts afresh
+                using.commit()
+            with self._write_lock or nullcontext(), using.begin():
+                yield using
+
+    @contextmanager
+    def _reading(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
             yield conn
+            return
+        with self.engine.connect() as fresh:
+            yield fresh
+
+    def connection(self) -> AbstractContextManager[Connection]:
+        """One pooled connection for several calls (pass it as `conn=`): the message path's reads
+        and its write share it instead of checking one out for each."""
+        return self.engine.connect()
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -201,6 +224,15 @@ class Store:
 
     def record_message(self, rec: MessageRecord) -> bool:
         """Insert one scored message. False means this event_id was already handled (a retry)."""
+        return self.record(rec) is not None
+
+    def record(
+        self, rec: MessageRecord, new_nudges: Sequence[NewNudge] = (), *, conn: Connection | None = None
+    ) -> list[int] | None:
+        """Insert a scored message and the nudges it earned in one transaction; the nudges' ids.
+
+        None means this event_id was already handled (a Slack retry): nothing is written.
+        """
         values = {
             "team_id": rec.team_id,
             "event_id": rec.event_id,
@@ -220,17 +252,37 @@ class Store:
             "created_at": rec.created_at,
         }
         try:
-            with self._write() as conn:
-                conn.execute(_INSERT_MESSAGE, values)
+            with self._write(conn) as tx:
+                tx.execute(_INSERT_MESSAGE, values)
+                return [self._insert_nudge(tx, rec, nudge) for nudge in new_nudges]
         except IntegrityError:
-            return False
-        return True
+            return None
 
-    def thread_summary(self, team_id: str, channel_id: str, thread_ts: str, before_ts: str) -> ThreadSummary:
+    @staticmethod
+    def _insert_nudge(tx: Connection, rec: MessageRecord, nudge: NewNudge) -> int:
+        values = {
+            "team_id": rec.team_id,
+            "channel_id": rec.channel_id,
+            "thread_ts": rec.thread_ts,
+            "message_ts": rec.ts,
+            "target_user_id": nudge.target_user_id,
+            "kind": nudge.kind,
+            "phrase_ids": _join(nudge.phrase_ids),
+            "cues": _join(nudge.cues),
+            "sent_at": nudge.sent_at,
+            "outcome": "none",
+        }
+        key = tx.execute(_INSERT_NUDGE, values).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def thread_summary(
+        self, team_id: str, channel_id: str, thread_ts: str, before_ts: str, *, conn: Connection | None = None
+    ) -> ThreadSummary:
         """Summarise the thread up to (not including) the message at `before_ts`."""
         params = {"team_id": team_id, "channel_id": channel_id, "thread_ts": thread_ts, "before_ts": before_ts}
-        with self.engine.connect() as conn:
-            rows = sorted(conn.execute(_THREAD_ROWS, params))
+        with self._reading(conn) as using:
+            rows = sorted(using.execute(_THREAD_ROWS, params))
         agents: list[str] = []
         unanswered = 0
         first_unanswered: datetime | None = None
@@ -248,44 +300,15 @@ class Store:
                 last_frustration, last_customer, last_cues = float(frustration), user_id, _split(cues)
         return ThreadSummary(tuple(agents), unanswered, first_unanswered, last_frustration, last_customer, last_cues)
 
-    def recent_channel_agents(self, team_id: str, channel_id: str, limit: int) -> list[str]:
+    def recent_channel_agents(
+        self, team_id: str, channel_id: str, limit: int, *, conn: Connection | None = None
+    ) -> list[str]:
         """Agents who spoke in the channel, most recent first (who is likely around to help)."""
         params = {"team_id": team_id, "channel_id": channel_id, "limit": limit}
-        with self.engine.connect() as conn:
-            return [row.user_id for row in conn.execute(_RECENT_CHANNEL_AGENTS, params)]
+        with self._reading(conn) as using:
+            return [row.user_id for row in using.execute(_RECENT_CHANNEL_AGENTS, params)]
 
     # nudges ---------------------------------------------------------------------------------
-
-    def add_nudge(
-        self,
-        *,
-        team_id: str,
-        channel_id: str,
-        thread_ts: str,
-        message_ts: str,
-        target_user_id: str,
-        kind: str,
-        phrase_ids: Iterable[str],
-        cues: Iterable[str],
-        sent_at: datetime,
-    ) -> int:
-        values = {
-            "team_id": team_id,
-            "channel_id": channel_id,
-            "thread_ts": thread_ts,
-            "message_ts": message_ts,
-            "target_user_id": target_user_id,
-            "kind": kind,
-            "phrase_ids": _join(phrase_ids),
-            "cues": _join(cues),
-            "sent_at": sent_at,
-            "outcome": "none",
-        }
-        with self._write() as conn:
-            result = conn.execute(_INSERT_NUDGE, values)
-            key = result.inserted_primary_key
-            assert key is not None
-            return int(key[0])
 
     def delete_nudge(self, nudge_id: int) -> None:
         """Forget a nudge Slack refused to deliver, so stats and cooldowns only count real ones."""
@@ -428,12 +451,12 @@ class Store:
         return True if value is None else bool(value)
 
     def nudge_gate(
-        self, team_id: str, user_id: str, channel_id: str, thread_ts: str, now: datetime
+        self, team_id: str, user_id: str, channel_id: str, thread_ts: str, now: datetime, *, conn: Connection | None = None
     ) -> tuple[bool, bool, datetime | None]:
         """`nudges_enabled`, `is_muted` and `last_nudge_at` for one agent and thread, in one query."""
         params = {"team_id": team_id, "user_id": user_id, "channel_id": channel_id, "thread_ts": thread_ts, "now": now}
-        with self.engine.connect() as conn:
-            enabled, muted, last = conn.execute(_GATE, params).one()
+        with self._reading(conn) as using:
+            enabled, muted, last = using.execute(_GATE, params).one()
         return (True if enabled is None else bool(enabled)), bool(muted), _aware(last)
 
     def set_nudges_enabled(self, team_id: str, user_id: str, enabled: bool, now: datetime) -> None:
