@@ -25,8 +25,9 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_sdk.oauth.installation_store import InstallationStore
 
-from bot.agents import AgentDirectory
+from bot.agents import Workspaces, defaults_from
 from bot.config import Settings
 from bot.delivery import Deferred, NudgeSender, ShortRateLimitRetryHandler
 from bot.guard import RefuseMalformed
@@ -51,10 +52,11 @@ class Kindly:
 
     settings: Settings
     store: Store
-    directory: AgentDirectory
+    directory: Workspaces  # per team: its agents, agent group, leads and watched channels
     suggester: Suggester
     watcher: Watcher
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    installation_store: InstallationStore | None = None  # OAuth mode: each workspace's bot token and installer
     metrics: Metrics = field(default_factory=Metrics)
     deferred: Deferred = field(default_factory=Deferred)
     nudge_sender: NudgeSender | None = None
@@ -126,20 +128,35 @@ def build_app(
 ) -> tuple[App, Kindly]:
     """Wire settings, store and core into a Bolt App with every listener registered."""
     from bot.listeners import register_listeners
+    from bot.slack_digest import team_client
+    from bot.store import workspaces
 
     metrics = Metrics()
     client = build_client(settings, metrics)
     store = store or Store.open(settings.database_url)
-    directory = AgentDirectory(settings.agents, settings.agent_group, group_fetcher(client))
-    suggester = suggester or Suggester(settings.phrasebank_dir)
-    now = clock or (lambda: datetime.now(UTC))
-    watcher = Watcher(settings, store, directory, suggester, clock=now)
-    kindly = Kindly(settings, store, directory, suggester, watcher, clock=now, metrics=metrics)
     oauth = None
     if settings.oauth_enabled:
         from bot.oauth import oauth_settings
 
         oauth = oauth_settings(settings, store.engine)
+        if settings.agents or settings.agent_group or settings.leads or settings.channels:
+            log.warning("KINDLY_AGENTS/AGENT_GROUP/LEADS/CHANNELS are ignored in OAuth mode: each workspace sets its own")
+    installations = oauth.installation_store if oauth is not None else None
+
+    def fetch_group(team_id: str, group_id: str) -> list[str]:
+        """A team's agent group, read with that team's token (OAuth) or the one bot token."""
+        team = client if installations is None else team_client(client, installations, team_id)
+        if team is None:
+            raise LookupError("workspace not installed")
+        return group_fetcher(team)(group_id)
+
+    directory = Workspaces(lambda team_id: workspaces.load(store.engine, team_id), defaults_from(settings), fetch_group)
+    suggester = suggester or Suggester(settings.phrasebank_dir)
+    now = clock or (lambda: datetime.now(UTC))
+    watcher = Watcher(settings, store, directory, suggester, clock=now)
+    kindly = Kindly(
+        settings, store, directory, suggester, watcher, clock=now, metrics=metrics, installation_store=installations
+    )
     with _bolt_env_hidden():
         app = App(
             client=client,

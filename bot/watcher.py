@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection
 
 from bot import nudges
-from bot.agents import AgentDirectory
+from bot.agents import Workspaces
 from bot.config import Settings
 from bot.store import MessageRecord, NewNudge, Store, ThreadSummary
 from bot.suggestions import PhraseLike, Rewritten, Suggester
@@ -70,13 +70,13 @@ class Watcher:
         self,
         settings: Settings,
         store: Store,
-        directory: AgentDirectory,
+        directory: Workspaces,
         suggester: Suggester,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.settings = settings
         self.store = store
-        self.directory = directory
+        self.directory = directory  # one agent directory and channel list per team
         self.suggester = suggester
         self.clock = clock
         # Within one process, messages of one thread are handled one at a time, so the cooldown
@@ -94,19 +94,20 @@ class Watcher:
                 self._locks[key] = lock
             return lock
 
-    def watches(self, channel_id: str) -> bool:
-        return not self.settings.channels or channel_id in self.settings.channels
+    def watches(self, channel_id: str, team_id: str | None = None) -> bool:
+        """Whether the team's settings (without a team: the defaults) have Kindly read this channel."""
+        return self.directory.watches(team_id, channel_id) if team_id else self.directory.defaults.watches(channel_id)
 
     def handle(self, msg: IncomingMessage) -> list[PlannedNudge]:
         """Score and record the message; return the nudges to send (none for a retried event)."""
-        if not self.watches(msg.channel_id):
+        if not self.watches(msg.channel_id, msg.team_id):
             return []
         lock = self._thread_lock(msg)  # held in a local: the weak dictionary keeps it while in use
         with lock, self.store.connection() as db:  # one connection: the reads, then one write
             return self._handle(msg, db)
 
     def _handle(self, msg: IncomingMessage, db: Connection) -> list[PlannedNudge]:
-        role = self.directory.role(msg.user_id, external=msg.external)
+        role = self.directory.for_team(msg.team_id).role(msg.user_id, external=msg.external)
         summary = self.store.thread_summary(msg.team_id, msg.channel_id, msg.root_ts, msg.ts, conn=db)
         if role == nudges.CUSTOMER:
             waiting = None
@@ -175,7 +176,7 @@ class Watcher:
                 limit = self.settings.max_channel_agents
                 channel_agents = self.store.recent_channel_agents(msg.team_id, msg.channel_id, limit, conn=db)
                 if not channel_agents:
-                    channel_agents = sorted(self.directory.agents())
+                    channel_agents = sorted(self.directory.for_team(msg.team_id).agents())
             candidates = nudges.customer_nudge_candidates(summary.agents, channel_agents, self.settings.max_channel_agents)
             kind = nudges.FRUSTRATED_CUSTOMER
         elif curt:
@@ -183,7 +184,8 @@ class Watcher:
             kind = nudges.CURT_REPLY
         else:
             return "", []
-        return kind, [t for t in nudges.only_agents(candidates, self.directory.agents()) if self._may_nudge(msg, t, db)]
+        agents = self.directory.for_team(msg.team_id).agents()
+        return kind, [t for t in nudges.only_agents(candidates, agents) if self._may_nudge(msg, t, db)]
 
     def _phrases(self, msg: IncomingMessage, kind: str, analysis: Analysis, summary: ThreadSummary) -> list[PhraseLike]:
         if kind == nudges.CURT_REPLY and summary.last_customer_frustration is not None:

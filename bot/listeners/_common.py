@@ -31,7 +31,8 @@ def safe_call(what: str, fn: Callable[..., Any], **kwargs: Any) -> Any | None:
 
 def is_agent_user(kindly: Kindly, user_id: str, user_team: str | None, home_team: str | None) -> bool:
     """Analyses of customers are for agents only (DESIGN.md invariant 1), and never for outsiders."""
-    return kindly.directory.role(user_id, external=is_external(user_team, home_team)) == "agent"
+    directory = kindly.directory.for_team(home_team or "")
+    return directory.role(user_id, external=is_external(user_team, home_team)) == "agent"
 
 
 def first_name(client: Any, user_id: str | None) -> str | None:

@@ -107,9 +107,9 @@ def on_app_home_opened(event: dict[str, Any], context: BoltContext, client: WebC
 
 
 def on_subteam_members_changed(event: dict[str, Any], context: BoltContext) -> None:
-    kindly = deps(context)
-    if event.get("subteam_id") == kindly.settings.agent_group:
-        kindly.directory.refresh()
+    subteam = event.get("subteam_id")
+    if context.team_id and isinstance(subteam, str):
+        deps(context).directory.group_changed(context.team_id, subteam)
 
 
 def register(app: App) -> None:

@@ -34,7 +34,8 @@ def on_check_tone(ack: Ack, body: dict[str, Any], context: BoltContext, client: 
     message = body.get("message") or {}
     text = message.get("text") or ""
     author = message.get("user") or ""
-    is_agent = kindly.directory.is_agent(author)
+    team = context.team_id or (body.get("team") or {}).get("id") or ""
+    is_agent = kindly.directory.for_team(team).is_agent(author)
     result = check_message(kindly.suggester, text, author_is_agent=is_agent)
     threshold = kindly.settings.curtness_threshold
     if is_agent:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, Table, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.schema import SCHEMA_VERSION, messages, metadata, nudges, schema_version
+from bot.store.schema import SCHEMA_VERSION, messages, metadata, nudges, schema_version, workspace_settings
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,11 @@ def _v4(conn: Connection) -> None:
     _rebuild_if_changed(conn, nudges, "ix_nudges_target_thread")
 
 
+def _v5(conn: Connection) -> None:
+    """Per-workspace settings (agents, agent group, leads, channels), set by an admin in Slack."""
+    workspace_settings.create(conn, checkfirst=True)
+
+
 def _rebuild_if_changed(conn: Connection, table: Table, name: str) -> None:
     """Create index `name` as schema.py defines it, dropping an older one with other columns."""
     existing = {i["name"]: list(i["column_names"]) for i in inspect(conn).get_indexes(table.name)}
@@ -51,7 +56,7 @@ def _rebuild_if_changed(conn: Connection, table: Table, name: str) -> None:
     index.create(conn, checkfirst=True)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+STEPS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 
 
 def current_version(engine: Engine) -> int:

@@ -17,10 +17,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -132,6 +133,22 @@ digest_claims = Table(
     Column("sent_at", DateTime(timezone=True), nullable=True),
     Column("status", String(16), nullable=False, default="claimed"),  # claimed|sent|failed
     UniqueConstraint("team_id", "lead_id", "iso_week", name="uq_digest_claim"),
+)
+
+# Per-workspace configuration set by a workspace admin in Slack (App Home -> Settings), v5.
+# A row replaces the KINDLY_AGENTS/AGENT_GROUP/LEADS/CHANNELS defaults for its team as a whole;
+# no row: the environment's values (single-workspace mode) or nothing at all (OAuth mode).
+# The ID lists are comma-separated Slack IDs; `updated_by` is the admin's user ID.
+workspace_settings = Table(
+    "workspace_settings",
+    metadata,
+    Column("team_id", String(32), primary_key=True),
+    Column("agents", Text, nullable=False, default=""),
+    Column("agent_group", String(32), nullable=True),
+    Column("leads", Text, nullable=False, default=""),
+    Column("channels", Text, nullable=False, default=""),
+    Column("updated_by", String(32), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 schema_version = Table(

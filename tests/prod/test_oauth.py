@@ -11,12 +11,15 @@ import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from kindly_harness import AGENT, AGENT2, BACKENDS, CUSTOMER, Running, start_app
 
 from bot.devtools import payloads
 from bot.devtools.fake_slack import FakeSlack
+from bot.store import workspaces
+from bot.store.workspaces import WorkspaceSettings
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 
@@ -47,6 +50,12 @@ def install(app: Running, team: str) -> str:
         return resp.read().decode()
 
 
+def configure(app: Running, team: str, **fields: frozenset[str]) -> None:
+    """Save a workspace's settings as the admin's Settings modal does (the modal has its own tests)."""
+    workspaces.save(app.kindly.store.engine, team, WorkspaceSettings(**fields), updated_by="UADMIN", now=datetime.now(UTC))
+    app.kindly.directory.changed(team)
+
+
 def angry(app: Running, team: str, channel: str) -> None:
     event = payloads.message(CUSTOMER, ANGRY, channel=channel, team=team)
     assert app.sender.event(payloads.envelope(event, team_id=team)).status == 200
@@ -68,6 +77,8 @@ def test_install_then_each_workspace_uses_its_own_token_and_sees_only_its_own_da
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(f"{base}/slack/oauth_redirect?code=code-TEVIL&state=forged", timeout=10)
     assert err.value.code == 400 and "TEVIL" not in fake.installed.values()
+    for team in (TEAM_A, TEAM_B):  # a fresh install knows no agents: each workspace's admin names them
+        configure(multi, team, agents=frozenset({AGENT, AGENT2}))
 
     angry(multi, TEAM_A, "CA1")
     angry(multi, TEAM_B, "CB1")
