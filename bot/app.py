@@ -70,7 +70,8 @@ class Kindly:
             )
 
     def close(self) -> None:
-        self.deferred.stop()
+        """Deferred nudges still waiting are given up first: their records go while the store is open."""
+        self.deferred.drain(0.0)
         self.store.close()
 
 

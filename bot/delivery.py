@@ -6,6 +6,11 @@ storm with long Retry-After values would leave no thread to answer Slack within 
 Here a short Retry-After is still retried in place (`ShortRateLimitRetryHandler`); a longer
 one hands the nudge to `Deferred`, one background thread that sends it once the wait is over,
 if it is still timely, and forgets it (record deleted, logged, counted) if it is not.
+
+Deferred nudges live in memory only, on purpose: a nudge's blocks can hold the agent's own
+draft (a curt reply's rewrite), and Kindly never stores message text. On shutdown `drain`
+sends those due within a grace period and forgets the rest, so no record counts a nudge
+nobody received.
 """
 
 from __future__ import annotations
@@ -75,11 +80,20 @@ class _Job:
 
 
 class Deferred:
-    """One daemon thread sending rate-limited calls when Slack allows, while they still matter."""
+    """One daemon thread sending rate-limited calls when Slack allows, while they still matter.
 
-    def __init__(self, max_pending: int = MAX_PENDING, clock: Callable[[], float] = time.monotonic) -> None:
+    A job's `send` returns False when it failed and gave up by itself; `drain` counts that as dropped.
+    """
+
+    def __init__(
+        self,
+        max_pending: int = MAX_PENDING,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.max_pending = max_pending
         self.clock = clock
+        self.sleep = sleep
         self._jobs: list[_Job] = []
         self._seq = itertools.count()
         self._cond = threading.Condition()
@@ -97,22 +111,56 @@ class Deferred:
             give_up("not_timely")
             return False
         with self._cond:
-            if self._stopped or len(self._jobs) >= self.max_pending:
-                full = True
-            else:
-                full = False
+            refused = "shutdown" if self._stopped else "queue_full" if len(self._jobs) >= self.max_pending else None
+            if refused is None:
                 heapq.heappush(self._jobs, _Job(due, next(self._seq), send, give_up, deadline))
                 self._start()
                 self._cond.notify_all()
-        if full:
-            give_up("queue_full")
+        if refused:
+            give_up(refused)
             return False
         return True
 
     def stop(self) -> None:
+        """Stop the sender thread and refuse new jobs; those waiting stay for `drain`."""
         with self._cond:
             self._stopped = True
             self._cond.notify_all()
+
+    def drain(self, grace: float) -> tuple[int, int]:
+        """Stop; in this thread, send the jobs due within `grace` seconds and give up the rest ("shutdown").
+
+        Returns (sent, dropped). A send already under way in the sender thread may finish first.
+        """
+        end = self.clock() + grace
+        self.stop()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(max(end - self.clock(), 0.0))
+        sent = dropped = 0
+        while (job := self._pop()) is not None:
+            if job.due > end:
+                job.give_up("shutdown")
+                dropped += 1
+                continue
+            self.sleep(max(job.due - self.clock(), 0.0))
+            if self._call(job):
+                sent += 1
+            else:
+                dropped += 1
+        return sent, dropped
+
+    def _pop(self) -> _Job | None:
+        with self._cond:
+            return heapq.heappop(self._jobs) if self._jobs else None
+
+    @staticmethod
+    def _call(job: _Job) -> bool:
+        try:
+            return job.send() is not False
+        except Exception:  # a job reports its own failures; the caller must outlive any of them
+            log.exception("deferred call failed unexpectedly")
+            return False
 
     def _start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -127,10 +175,7 @@ class Deferred:
                 if self._stopped:
                     return
                 job = heapq.heappop(self._jobs)
-            try:
-                job.send()
-            except Exception:  # a job reports its own failures; this thread must outlive any of them
-                log.exception("deferred call failed unexpectedly")
+            self._call(job)
 
 
 @dataclass
@@ -164,8 +209,8 @@ class NudgeSender:
             if wait is not None and attempt < MAX_DEFERRALS:
                 log.warning("chat.postEphemeral failed: HTTP 429, nudge %s deferred %.1fs", nudge_id, wait)
 
-                def again() -> None:
-                    self.send(
+                def again() -> bool | None:
+                    return self.send(
                         post, kwargs, nudge_id=nudge_id, kind=kind, forget=forget, deadline=deadline, attempt=attempt + 1
                     )
 

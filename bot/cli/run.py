@@ -55,23 +55,44 @@ def run(args: argparse.Namespace) -> int:
     # Weekly digests and the daily retention purge run in this process; the database claim keeps
     # several processes from sending a lead the same week twice.
     scheduler = start_digest_scheduler(settings, app.client, kindly.store.engine, team_id=identity.get("team_id"))
+    server = handler = None
     try:
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            log.info("Socket Mode: no public URL needed")
-            SocketModeHandler(app, settings.slack_app_token).start()
+            handler = SocketModeHandler(app, settings.slack_app_token)
         else:
             port = args.port if args.port is not None else settings.port
             server = make_http_server(app, port, kindly=kindly)
             log.info("HTTP mode: POST http://0.0.0.0:%d/slack/events", server.server_port)
             log.info("operators: GET /healthz and GET /metrics on the same port")
-            server.serve_forever()
-    except KeyboardInterrupt:
-        log.info("stopped")
-    finally:
+    except BaseException:
         scheduler.shutdown(wait=False)
         kindly.close()
+        raise
+    return _serve_until_stopped(app, kindly, server=server, socket_handler=handler, scheduler=scheduler)
+
+
+def _serve_until_stopped(
+    app: Any, kindly: Any, *, server: Any = None, socket_handler: Any = None, scheduler: Any = None
+) -> int:
+    """Serve until SIGTERM or SIGINT, then stop gracefully (bot/shutdown.py); a crash stops the same way."""
+    from bot.shutdown import StopSignal, stop_gracefully
+
+    stop = StopSignal()
+    try:
+        if server is not None:
+            stop.install(then=server.shutdown)
+            server.serve_forever()
+        else:
+            stop.install()
+            socket_handler.connect()
+            log.info("Socket Mode: no public URL needed")
+            stop.wait()
+    finally:
+        stop_gracefully(
+            app, kindly, server=server, socket_handler=socket_handler, scheduler=scheduler, cause=stop.received or "error"
+        )
     return 0
 
 
@@ -87,10 +108,4 @@ def _serve_multi_workspace(app: Any, kindly: Any, settings: Any, args: argparse.
     server = make_http_server(app, port, kindly=kindly)
     log.info("multi-workspace OAuth: install at GET http://0.0.0.0:%d/slack/install", server.server_port)
     log.info("HTTP mode: POST http://0.0.0.0:%d/slack/events", server.server_port)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        log.info("stopped")
-    finally:
-        kindly.close()
-    return 0
+    return _serve_until_stopped(app, kindly, server=server)
