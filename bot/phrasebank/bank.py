@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.phrasebank.loader import load_entries
-from bot.phrasebank.matching import Index, Query, combine, query_from_cues, query_from_text
+from bot.phrasebank.matching import Index, Query, combine, query_from_text, shared_cue_query
 from bot.phrasebank.replace import Replacer
 from bot.phrasebank.schema import INTENTS, PLACEHOLDER_RE, SITUATIONS, Phrase, Replacement
 
@@ -45,12 +45,30 @@ class Phrasebank:
         self.phrases = list(phrases)
         self.replacements = list(replacements or [])
         self._by_id = {p.id: p for p in self.phrases}
-        self._index = Index(self.phrases)
+        # Inside, phrases are numbered in id order so "ties break on id" is "ties break on the number", which
+        # C-level sorts do without a Python key per phrase. Duplicate ids (never from the loader) keep the
+        # given order and the general ranking, whose ties then follow the scoring order as they always did.
+        self._unique = len(self._by_id) == len(self.phrases)
+        self._ordered = sorted(self.phrases, key=lambda p: p.id) if self._unique else self.phrases
+        ordered = self._ordered
+        self._index = Index(ordered)
+        self._numbers: dict[str, list[int]] = {}
+        for n, p in enumerate(ordered):
+            self._numbers.setdefault(p.id, []).append(n)
+        self._intent = [p.intent for p in ordered]
+        self._role = [p.role for p in ordered]
+        self._situations = [frozenset(p.situations) for p in ordered]
+        self._by_intent = {i: frozenset(ns) for i, ns in self._index.by_intent.items()}
+        self._by_situation = {s: frozenset(ns) for s, ns in self._index.by_situation.items()}
+        # _diverse() penalties before any pick: the floats a count lookup would give (4.0 * 0 is 0.0).
+        self._no_intent_penalty = dict.fromkeys(self._intent, SAME_INTENT_PENALTY * 0)
+        self._no_role_penalty = dict.fromkeys(self._role, SAME_ROLE_PENALTY * 0)
+        self._auto = frozenset(n for n, p in enumerate(ordered) if p.auto and not p.placeholders)
         # Fallback order when a query matches nothing: general phrases first, then by id.
-        self._default = sorted(range(len(self.phrases)), key=lambda n: self._default_key(n))
+        self._default = sorted(range(len(ordered)), key=lambda n: self._default_key(n))
 
     def _default_key(self, n: int) -> tuple[int, str]:
-        return (0 if "general" in self.phrases[n].situations else 1, self.phrases[n].id)
+        return (0 if "general" in self._ordered[n].situations else 1, self._ordered[n].id)
 
     @cached_property
     def replacer(self) -> Replacer:
@@ -93,24 +111,47 @@ class Phrasebank:
         if k <= 0 or not self.phrases:
             return []
         parsed = self._query(query, text)
-        scores = self._index.score(parsed)
-        excluded = set(exclude)
+        allowed = self._allowed(intents, situations, auto_only, set(exclude))
+        m = max(40, 4 * k)
+        scores: Mapping[int, float]
+        if not self._unique:  # equal (score, id) pairs keep the scoring order, as they always did
+            scores = self._index.scored(parsed)[0]
+            pool = (n for n in scores if allowed is None or n in allowed)
+            ranked = sorted(pool, key=lambda n: (-scores[n], self._ordered[n].id))
+            count = len(ranked)
+        elif allowed is None:
+            scores, ranked = self._index.top(parsed, m)
+            count = len(scores)
+        else:  # (-score, id) order, as numbers are in id order
+            scores = self._index.scored(parsed)[0]
+            ranked = sorted(sorted(allowed.intersection(scores)), key=scores.__getitem__, reverse=True)
+            count = len(ranked)
+        in_order = count >= k
+        if not in_order:  # then `ranked` holds every allowed scored phrase (count < k <= m)
+            ranked += [n for n in self._default if n not in scores and (allowed is None or n in allowed)]
+        picked = self._diverse(ranked[:m], scores, k, parsed.situations, in_order)
+        picked.sort(key=self._role.__getitem__)
+        return [self._ordered[n] for n in picked]
 
-        def allowed(n: int) -> bool:
-            p = self.phrases[n]
-            if p.id in excluded or (intents is not None and p.intent not in intents):
-                return False
-            if situations is not None and not any(s in situations for s in p.situations):
-                return False
-            return not (auto_only and (not p.auto or p.placeholders))
+    def _allowed(
+        self, intents: Collection[str] | None, situations: Collection[str] | None, auto_only: bool, excluded: set[str]
+    ) -> set[int] | None:
+        """The phrase numbers the filters let through, or None when nothing is filtered (the usual case).
 
-        ranked = sorted((n for n in scores if allowed(n)), key=lambda n: (-scores[n], self.phrases[n].id))
-        if len(ranked) < k:
-            seen = set(ranked)
-            ranked += [n for n in self._default if n not in seen and allowed(n)]
-        picked = self._diverse(ranked[: max(40, 4 * k)], scores, k, parsed.situations)
-        picked.sort(key=lambda n: self.phrases[n].role)
-        return [self.phrases[n] for n in picked]
+        Membership is asked of the caller's collections exactly as a per-phrase check would ask it."""
+        allowed: set[int] | None = None
+        if intents is not None:
+            allowed = set().union(*(ns for i, ns in self._by_intent.items() if i in intents))
+        if situations is not None:
+            fitting = set().union(*(ns for s, ns in self._by_situation.items() if s in situations))
+            allowed = fitting if allowed is None else allowed & fitting
+        if auto_only:
+            allowed = set(self._auto) if allowed is None else allowed & self._auto
+        if excluded:
+            gone = {n for i in excluded if i in self._numbers for n in self._numbers[i]}
+            if gone:
+                allowed = set(range(len(self._ordered))) - gone if allowed is None else allowed - gone
+        return allowed
 
     def detect(self, query: str | Analysis, text: str | None = None) -> dict[str, float]:
         """The situations a query points at, with weights (empty when it names none)."""
@@ -119,35 +160,46 @@ class Phrasebank:
     def _query(self, query: str | Analysis, text: str | None) -> Query:
         if isinstance(query, str):
             return query_from_text(query[:MAX_INPUT])
-        cues = query_from_cues(query.cue_names, query.frustration)
+        cues = shared_cue_query(tuple(query.cue_names), query.frustration >= 0.5)  # read-only, never mutated here
         return combine(cues, query_from_text(text[:MAX_INPUT])) if text else cues
 
-    def _diverse(self, ranked: list[int], scores: dict[int, float], k: int, wanted: Mapping[str, float]) -> list[int]:
+    def _diverse(
+        self, ranked: list[int], scores: Mapping[int, float], k: int, wanted: Mapping[str, float], in_order: bool
+    ) -> list[int]:
         """Greedy pick: each step takes the best phrase after penalties for intents and roles already used,
-        with a bonus for a situation of the query that no picked phrase covers yet."""
+        with a bonus for a situation of the query that no picked phrase covers yet.
+
+        When `ranked` is in descending score order, a step stops scanning once score + the largest bonus
+        can't beat the best so far: penalties only subtract and float rounding is monotonic, so no later
+        phrase could win (the first best still wins ties, as in a full scan)."""
         uncovered = {s for s in wanted if s != "general"} if len(wanted) > 1 else set()
         picked: list[int] = []
         intent_count: dict[str, int] = {}
         role_count: dict[int, int] = {}
-        remaining = list(ranked)
+        intents, roles, situations = self._intent, self._role, self._situations
+        intent_penalty, role_penalty = dict(self._no_intent_penalty), dict(self._no_role_penalty)
+        remaining = [(scores.get(n, 0.0), intents[n], roles[n], situations[n], n) for n in ranked]
         while remaining and len(picked) < k:
             best, best_value = 0, float("-inf")
-            for pos, n in enumerate(remaining):
-                p = self.phrases[n]
+            cap = COVER_BONUS if uncovered else 0.0
+            for pos, (score, intent, role, covers, _) in enumerate(remaining):
+                if in_order and score + cap <= best_value:
+                    break
                 value = (
-                    scores.get(n, 0.0)
-                    - SAME_INTENT_PENALTY * intent_count.get(p.intent, 0)
-                    - SAME_ROLE_PENALTY * role_count.get(p.role, 0)
-                    + (COVER_BONUS if uncovered.intersection(p.situations) else 0.0)
+                    score
+                    - intent_penalty[intent]
+                    - role_penalty[role]
+                    + (COVER_BONUS if uncovered and not uncovered.isdisjoint(covers) else 0.0)
                 )
                 if value > best_value:
                     best, best_value = pos, value
-            n = remaining.pop(best)
+            n = remaining.pop(best)[4]
             picked.append(n)
-            p = self.phrases[n]
-            intent_count[p.intent] = intent_count.get(p.intent, 0) + 1
-            role_count[p.role] = role_count.get(p.role, 0) + 1
-            uncovered.difference_update(p.situations)
+            intent_count[intents[n]] = count = intent_count.get(intents[n], 0) + 1
+            intent_penalty[intents[n]] = SAME_INTENT_PENALTY * count
+            role_count[roles[n]] = count = role_count.get(roles[n], 0) + 1
+            role_penalty[roles[n]] = SAME_ROLE_PENALTY * count
+            uncovered.difference_update(situations[n])
         return picked
 
 

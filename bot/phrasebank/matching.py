@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.phrasebank.schema import Phrase
 
@@ -38,9 +39,13 @@ def stem(word: str) -> str:
     return word
 
 
+# Messages repeat their vocabulary, so each word is stemmed once (stem() is pure).
+_stem = lru_cache(maxsize=16384)(stem)
+
+
 def tokens(text: str) -> list[str]:
     """Content-word stems of `text`, in order (apostrophes split: "can't" -> "can", "t")."""
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
 def _stem_map(raw: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
@@ -159,13 +164,18 @@ PHRASE_SITUATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+# One pass that fails when no multi-word signal can match (most messages), before trying each one.
+_ANY_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in PHRASE_SITUATIONS))
+
+
 def query_from_text(text: str) -> Query:
     words = tuple(dict.fromkeys(tokens(text)))
     situations: dict[str, float] = {}
     lower = text.lower().replace("\u2019", "'")
-    for pattern, situation in PHRASE_SITUATIONS:
-        if pattern.search(lower):
-            situations[situation] = situations.get(situation, 0.0) + 1.0
+    if _ANY_PHRASE.search(lower):
+        for pattern, situation in PHRASE_SITUATIONS:
+            if pattern.search(lower):
+                situations[situation] = situations.get(situation, 0.0) + 1.0
     intents: dict[str, float] = {}
     for word in words:
         for s in SITUATION_WORDS.get(word, ()):
@@ -176,6 +186,14 @@ def query_from_text(text: str) -> Query:
 
 
 def query_from_cues(cue_names: Iterable[str], frustration: float) -> Query:
+    shared = shared_cue_query(tuple(cue_names), frustration >= 0.5)
+    return Query(dict(shared.situations), dict(shared.intents), ())
+
+
+@lru_cache(maxsize=1024)
+def shared_cue_query(cue_names: tuple[str, ...], upset: bool) -> Query:
+    """query_from_cues() depends only on the cue names (in order) and frustration >= 0.5, so one object is
+    shared per pair: callers must not mutate it (query_from_cues() hands out copies)."""
     situations: dict[str, float] = {}
     intents: dict[str, float] = {}
     for cue in cue_names:
@@ -183,7 +201,7 @@ def query_from_cues(cue_names: Iterable[str], frustration: float) -> Query:
             situations[s] = min(1.5, situations.get(s, 0.0) + w)
         for i, w in CUE_INTENTS.get(cue, ()):
             intents[i] = intents.get(i, 0.0) + w
-    if frustration >= 0.5:
+    if upset:
         intents["acknowledge"] = intents.get("acknowledge", 0.0) + 0.8
         intents["apologize"] = intents.get("apologize", 0.0) + 0.5
     intents["follow_up"] = intents.get("follow_up", 0.0) + 0.3
@@ -224,31 +242,90 @@ class Index:
         total = max(1, len(phrases))
         self.idf = {w: math.log(1.0 + total / len(ns)) / math.log(1.0 + total) for w, ns in self.by_word.items()}
         self.specificity = [1.0 / len(p.situations) for p in phrases]
+        # score() adds 0.3 * specificity per situation hit; the products are the same floats computed once.
+        self._situation_extra = {s: tuple((n, 0.3 * self.specificity[n]) for n in ns) for s, ns in self.by_situation.items()}
+        self._base_cached = lru_cache(maxsize=256)(self._base_uncached)
 
     def score(self, query: Query) -> dict[int, float]:
         """Score every phrase the query touches; untouched phrases score zero."""
+        return dict(self.scored(query)[0])
+
+    def scored(self, query: Query) -> tuple[Mapping[int, float], list[int], set[int]]:
+        """score() without the copy: (scores, the numbers scored by situations and intents alone in top()'s
+        order, the numbers the query's words touched).
+
+        The scores and the order may be cached and shared between calls: read them, never change them."""
+        scores, order = self._base(tuple(query.situations.items()), tuple(query.intents.items()))
+        touched: set[int] = set()
+        words = query.words
+        if words:
+            by_word, idf, weight = self.by_word, self.idf, self.WORD_WEIGHT
+            added: dict[int, float] | None = None
+            for word in words:
+                ns = by_word.get(word)
+                if ns:
+                    if added is None:
+                        added = dict(scores)
+                    get = added.get
+                    bonus = weight * idf[word]
+                    for n in ns:
+                        added[n] = get(n, 0.0) + bonus
+                    touched.update(ns)
+            if added is not None:
+                scores = added
+        return scores, order, touched
+
+    def top(self, query: Query, m: int) -> tuple[Mapping[int, float], list[int]]:
+        """(scored(query)'s scores, the first `m` scored numbers by score descending, then number ascending).
+
+        Words touch few phrases, so only they are re-ranked against the head of the cached order: what they
+        did not touch keeps its scores and its relative order, so the first m + len(touched) of the cached
+        order plus the touched contain the first m of all."""
+        scores, order, touched = self.scored(query)
+        if not touched:
+            return scores, order[:m]
+        candidates = set(order[: m + len(touched)])
+        candidates.update(touched)
+        return scores, _by_score(candidates, scores)[:m]
+
+    def _base(
+        self, situations: tuple[tuple[str, float], ...], intents_asked: tuple[tuple[str, float], ...]
+    ) -> tuple[dict[int, float], list[int]]:
+        """Scores from situations and intents alone, and their numbers as top() ranks them.
+
+        Cached per index: messages share a few cue and situation mixes while their words differ. Each phrase's
+        sum is built in the order it always was (situations, its one intent, then words): floats must not change.
+        """
+        result: tuple[dict[int, float], list[int]] = self._base_cached(situations, intents_asked)
+        return result
+
+    def _base_uncached(
+        self, situations: tuple[tuple[str, float], ...], intents_asked: tuple[tuple[str, float], ...]
+    ) -> tuple[dict[int, float], list[int]]:
         scores: dict[int, float] = {}
-        for situation, weight in query.situations.items():
+        get = scores.get
+        for situation, weight in situations:
             bonus = self.SITUATION_WEIGHT * weight
-            for n in self.by_situation.get(situation, ()):
-                scores[n] = scores.get(n, 0.0) + bonus + 0.3 * self.specificity[n]
-        if not query.situations:
+            for n, extra in self._situation_extra.get(situation, ()):
+                scores[n] = get(n, 0.0) + bonus + extra
+        if not situations:
             for n in self.by_situation.get("general", ()):
-                scores[n] = scores.get(n, 0.0) + self.GENERAL_BONUS
+                scores[n] = get(n, 0.0) + self.GENERAL_BONUS
         intents = dict(INTENT_PRIOR)
-        for situation, weight in query.situations.items():
+        for situation, weight in situations:
             for intent, extra in SITUATION_INTENTS.get(situation, ()):
                 intents[intent] = intents.get(intent, 0.0) + extra * min(weight, 1.0) / self.INTENT_WEIGHT
-        for intent, weight in query.intents.items():
+        for intent, weight in intents_asked:
             intents[intent] = intents.get(intent, 0.0) + weight
         for intent, weight in intents.items():
-            bonus = self.INTENT_WEIGHT * weight
-            for n in self.by_intent.get(intent, ()):
-                scores[n] = scores.get(n, 0.0) + bonus
-        for word in query.words:
-            ns = self.by_word.get(word)
+            ns = self.by_intent.get(intent)
             if ns:
-                bonus = self.WORD_WEIGHT * self.idf[word]
-                for n in ns:
-                    scores[n] = scores.get(n, 0.0) + bonus
-        return scores
+                bonus = self.INTENT_WEIGHT * weight
+                scores.update({n: get(n, 0.0) + bonus for n in ns})  # a phrase has one intent: one update each
+        return scores, _by_score(scores, scores)
+
+
+def _by_score(numbers: Iterable[int], scores: Mapping[int, float]) -> list[int]:
+    """`numbers` by score descending, then number ascending: a stable sort by score of the sorted numbers
+    gives that order with C-level keys only."""
+    return sorted(sorted(numbers), key=scores.__getitem__, reverse=True)
