@@ -15,6 +15,7 @@ from typing import Any
 
 from bot import nudges
 from bot.store import WeekStats
+from bot.store.workspaces import WorkspaceSettings
 from bot.suggestions import PhraseLike, Rewritten
 from bot.tone import Analysis
 
@@ -43,6 +44,8 @@ ACTION_HOME_UNMUTE = "home_unmute"
 ACTION_HOME_INTENT = "home_pick_intent"
 ACTION_HOME_SITUATION = "home_pick_situation"
 COMPOSE_CALLBACK = "kindly_compose"
+ACTION_HOME_WORKSPACE_SETTINGS = "home_workspace_settings"
+WORKSPACE_SETTINGS_CALLBACK = "kindly_workspace_settings"
 CHECK_TONE_CALLBACK = "kindly_check_tone"
 
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
@@ -260,6 +263,7 @@ HELP = (
     "• `/kindly check <draft>` — a tone check and a kinder rewrite before you send\n"
     "• `/kindly mute [30m|2h|1d]` — pause nudges (one hour by default); `/kindly unmute`\n"
     "• `/kindly stats` — your week with Kindly\n"
+    "• `/kindly settings` — workspace admins: who the agents and leads are, which channels Kindly reads\n"
     "• `/kindly help` — this message\n"
     "Also: the *Check tone* message shortcut, the *Compose with Kindly* shortcut, and the App Home tab."
 )
@@ -383,6 +387,114 @@ def _select(action_id: str, placeholder: str, values: Sequence[str], selected: s
     return element
 
 
+NOT_SET_UP = (
+    ":wave: *Kindly is not set up in this workspace yet.* Until a workspace admin names the agents, "
+    "everyone is treated as a customer (so nobody gets nudges) and nobody receives the weekly digest."
+)
+SETTINGS_REFUSED = (
+    "Thanks for wanting to help! Only workspace admins and owners, and the person who installed Kindly, "
+    "can change who the agents and leads are. Please ask one of them."
+)
+
+
+def _people(ids: Iterable[str], none: str) -> str:
+    ids = sorted(ids)
+    if not ids:
+        return none
+    shown = " ".join(f"<@{i}>" for i in ids[:20])
+    return shown + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+
+
+def workspace_summary(ws: WorkspaceSettings) -> str:
+    """One paragraph of who-is-who for admins on App Home (IDs render as names in Slack)."""
+    group = f" and the members of <!subteam^{ws.agent_group}>" if ws.agent_group else ""
+    channels = " ".join(f"<#{c}>" for c in sorted(ws.channels)[:20]) if ws.channels else "every channel Kindly is invited to"
+    lines = [
+        f"*Agents:* {_people(ws.agents, 'nobody listed' if ws.agent_group else 'nobody yet')}{group}",
+        f"*Leads (weekly digest):* {_people(ws.leads, 'nobody yet')}",
+        f"*Channels:* {channels}",
+    ]
+    if ws.stored and ws.updated_by:
+        when = f" on {ws.updated_at:%Y-%m-%d}" if ws.updated_at else ""
+        lines.append(f"_Last changed by <@{ws.updated_by}>{when}._")
+    return "\n".join(lines)
+
+
+def is_set_up(ws: WorkspaceSettings) -> bool:
+    return bool(ws.stored or ws.agents or ws.agent_group)
+
+
+def workspace_blocks(ws: WorkspaceSettings, can_configure: bool) -> list[Block]:
+    """The workspace part of App Home: a setup notice, and for admins the Settings button."""
+    blocks: list[Block] = []
+    if not is_set_up(ws):
+        ask = (
+            "Use *Settings* below to choose the agents, the leads who get the digest, and the channels Kindly reads."
+            if can_configure
+            else "Please ask a workspace admin (or whoever installed Kindly) to open *Settings* on this tab."
+        )
+        blocks += [section(f"{NOT_SET_UP}\n{ask}"), divider()]
+    if can_configure:
+        blocks += [
+            header("Workspace settings"),
+            section(workspace_summary(ws)),
+            actions(button("Settings", ACTION_HOME_WORKSPACE_SETTINGS, "open", style="primary"), block_id="home_workspace"),
+            context("Only workspace admins and owners, and the person who installed Kindly, see this."),
+            divider(),
+        ]
+    return blocks
+
+
+def workspace_settings_modal(ws: WorkspaceSettings) -> dict[str, Any]:
+    """Admins pick agents, leads and channels with Slack's own pickers; the group ID is typed (validated)."""
+
+    def picker(block_id: str, label: str, hint: str, element: Block) -> Block:
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "optional": True,
+            "label": {"type": "plain_text", "text": label},
+            "hint": {"type": "plain_text", "text": hint},
+            "element": element,
+        }
+
+    agents: Block = {"type": "multi_users_select", "action_id": "users", "initial_users": sorted(ws.agents)[:100]}
+    leads: Block = {"type": "multi_users_select", "action_id": "users", "initial_users": sorted(ws.leads)[:100]}
+    channels: Block = {
+        "type": "multi_conversations_select",
+        "action_id": "conversations",
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+        "initial_conversations": sorted(ws.channels)[:100],
+    }
+    group: Block = {"type": "plain_text_input", "action_id": "text", "max_length": 32}
+    for element, key in ((agents, "initial_users"), (leads, "initial_users"), (channels, "initial_conversations")):
+        if not element[key]:
+            del element[key]  # Slack refuses an empty initial list
+    if ws.agent_group:
+        group["initial_value"] = ws.agent_group
+    blocks = [
+        section("Everyone who is not an agent is treated as a customer. These settings apply to this workspace only."),
+        picker("agents", "Agents", "The people who answer customers: they get Kindly's private nudges.", agents),
+        picker(
+            "agent_group",
+            "Agent user group ID (optional)",
+            "Members of this user group are agents too, e.g. S0123ABCD (group page → ⋯ → Copy group ID; paid plans).",
+            group,
+        ),
+        picker("leads", "Team leads", "They receive the weekly digest by DM.", leads),
+        picker("channels", "Support channels", "Leave empty to read every channel Kindly is invited to.", channels),
+    ]
+    return _modal("Kindly settings", blocks, WORKSPACE_SETTINGS_CALLBACK, submit="Save")
+
+
+def message_modal(text: str) -> dict[str, Any]:
+    return _modal("Kindly", [section(text)], "kindly_message")
+
+
+def settings_refused_modal() -> dict[str, Any]:
+    return _modal("Kindly settings", [section(SETTINGS_REFUSED)], "kindly_settings_refused")
+
+
 def home_view(
     stats: WeekStats,
     enabled: bool,
@@ -393,10 +505,12 @@ def home_view(
     intent: str | None = None,
     situation: str | None = None,
     sensitivity: str = "",
+    workspace: Sequence[Block] = (),
 ) -> dict[str, Any]:
-    """The App Home tab: the agent's week, their settings and the phrasebank to browse."""
+    """The App Home tab: the workspace notice (if any), the agent's week, their settings and the phrasebank."""
     toggle = "Turn nudges off" if enabled else "Turn nudges on"
     blocks: list[Block] = [
+        *workspace,
         header("Your week with Kindly"),
         section(week_line(stats, bold="*")),
         context("Kindly counts nudges, never messages: nothing anyone wrote is kept."),

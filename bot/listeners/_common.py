@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot import blocks
-from bot.agents import is_external
+from bot.agents import is_external, may_configure
 from bot.app import Kindly
 
 log = logging.getLogger("bot.listeners")
@@ -48,7 +48,41 @@ def first_name(client: Any, user_id: str | None) -> str | None:
     return str(name).split(" ")[0] or None
 
 
-def home_view(kindly: Kindly, team_id: str, user_id: str, intent: str | None, situation: str | None) -> dict:
+def installer_of(kindly: Kindly, team_id: str, enterprise_id: str | None = None) -> str | None:
+    """The user who installed Kindly in this workspace (OAuth mode); None when unknown."""
+    if kindly.installation_store is None:
+        return None
+    try:
+        found = kindly.installation_store.find_installation(enterprise_id=enterprise_id, team_id=team_id)
+    except Exception as exc:  # a database error: fall back to the admin check
+        log.warning("installation lookup failed: %s", type(exc).__name__)
+        return None
+    return found.user_id if found is not None else None
+
+
+def can_configure(
+    kindly: Kindly,
+    client: Any,
+    team_id: str,
+    user_id: str,
+    *,
+    user_team: str | None = None,
+    enterprise_id: str | None = None,
+) -> bool:
+    """Workspace admins/owners (users.info) and the installer may change the workspace's settings.
+    Someone from another organisation (Slack Connect) never may. Checked on every submission too."""
+    if not team_id or not user_id or (user_team and user_team != team_id):
+        return False
+    installer = installer_of(kindly, team_id, enterprise_id)
+    if installer == user_id:
+        return True
+    info = safe_call("users.info", client.users_info, user=user_id)
+    return may_configure(user_id, (info or {}).get("user") or {}, installer)
+
+
+def home_view(
+    kindly: Kindly, team_id: str, user_id: str, intent: str | None, situation: str | None, admin: bool = False
+) -> dict:
     store, suggester, settings, now = kindly.store, kindly.suggester, kindly.settings, kindly.clock()
     return blocks.home_view(
         stats=store.week_stats(team_id, user_id, now),
@@ -64,6 +98,7 @@ def home_view(kindly: Kindly, team_id: str, user_id: str, intent: str | None, si
             f" or a reply's curtness {settings.curtness_threshold:.0%}; at most one per thread every"
             f" {settings.nudge_cooldown_minutes} minutes."
         ),
+        workspace=blocks.workspace_blocks(kindly.directory.settings(team_id), admin),
     )
 
 
@@ -74,6 +109,8 @@ def publish_home(
     user_id: str,
     intent: str | None = None,
     situation: str | None = None,
+    enterprise_id: str | None = None,
 ) -> None:
-    view = home_view(kindly, team_id, user_id, intent, situation)
+    admin = can_configure(kindly, client, team_id, user_id, enterprise_id=enterprise_id)
+    view = home_view(kindly, team_id, user_id, intent, situation, admin)
     safe_call("views.publish", client.views_publish, user_id=user_id, view=view)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import blocks, nudges
 from bot.app import Kindly, deps
-from bot.listeners._common import first_name, publish_home
+from bot.listeners._common import can_configure, first_name, publish_home, safe_call
 
 log = logging.getLogger("bot.listeners")
 
@@ -154,12 +154,38 @@ def on_home_action(ack: Ack, body: dict[str, Any], context: BoltContext, client:
         elif action_id == blocks.ACTION_HOME_UNMUTE:
             kindly.store.unmute(team, user)
         intent, situation = _filters(body)
-        publish_home(kindly, client, team, user, intent, situation)
+        publish_home(kindly, client, team, user, intent, situation, enterprise_id=context.enterprise_id)
     except SQLAlchemyError as exc:
         log.error("database error on App Home: %s", type(exc).__name__)
 
 
+def on_open_workspace_settings(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """App Home's Settings button: the settings modal for admins, a polite note for anyone else."""
+    ack()
+    open_workspace_settings(deps(context), client, body, context)
+
+
+def open_workspace_settings(
+    kindly: Kindly, client: WebClient, body: dict[str, Any], context: BoltContext, refuse_in_modal: bool = True
+) -> bool:
+    """Open the workspace settings modal (or the refusal); shared with `/kindly settings`. True if allowed."""
+    team, user = _who(body, context)
+    user_team = (body.get("user") or {}).get("team_id") or body.get("user_team")
+    allowed = can_configure(kindly, client, team, user, user_team=user_team, enterprise_id=context.enterprise_id)
+    try:
+        view = (
+            blocks.workspace_settings_modal(kindly.directory.settings(team)) if allowed else blocks.settings_refused_modal()
+        )
+    except SQLAlchemyError as exc:
+        log.error("database error reading workspace settings: %s", type(exc).__name__)
+        view = blocks.message_modal(DB_TROUBLE)
+    if allowed or refuse_in_modal:
+        safe_call("views.open", client.views_open, trigger_id=body.get("trigger_id"), view=view)
+    return allowed
+
+
 def register(app: App) -> None:
+    app.action(blocks.ACTION_HOME_WORKSPACE_SETTINGS)(on_open_workspace_settings)
     app.action(blocks.ACTION_USE)(on_use)
     app.action(blocks.ACTION_MORE)(on_more)
     app.action(blocks.ACTION_NOT_HELPFUL)(on_not_helpful)

@@ -13,6 +13,7 @@ from bot import blocks, nudges
 from bot.app import Kindly, deps
 from bot.drafts import check_draft, parse_command
 from bot.listeners._common import is_agent_user
+from bot.listeners.actions import open_workspace_settings
 from bot.slack_digest import digest_for_command
 
 log = logging.getLogger("bot.listeners")
@@ -69,6 +70,14 @@ def answer(
 def on_kindly(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
     kindly = deps(context)
     team_id = context.team_id or command.get("team_id", "")
+    if (command.get("text") or "").strip().lower() == "settings":  # the same modal as App Home's Settings button
+        body = {"user": {"id": command.get("user_id")}, "team": {"id": team_id}, "trigger_id": command.get("trigger_id")}
+        allowed = open_workspace_settings(kindly, context.client, body, context, refuse_in_modal=False)
+        if allowed:
+            ack()
+        else:
+            ack(text=blocks.SETTINGS_REFUSED, response_type="ephemeral")
+        return
     agent = is_agent_user(kindly, command["user_id"], command.get("user_team") or command.get("team_id"), team_id)
     try:
         text, reply = answer(

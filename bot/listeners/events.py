@@ -101,7 +101,7 @@ def on_app_home_opened(event: dict[str, Any], context: BoltContext, client: WebC
     if event.get("tab") != "home":
         return
     try:
-        publish_home(deps(context), client, context.team_id or "", event["user"])
+        publish_home(deps(context), client, context.team_id or "", event["user"], enterprise_id=context.enterprise_id)
     except SQLAlchemyError as exc:
         log.error("database error rendering App Home: %s", type(exc).__name__)
 
