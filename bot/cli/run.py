@@ -99,13 +99,22 @@ def _serve_until_stopped(
 def _serve_multi_workspace(app: Any, kindly: Any, settings: Any, args: argparse.Namespace) -> int:
     """OAuth mode: workspaces install through GET /slack/install; tokens come from the database.
 
-    The weekly digest scheduler is not started here: it reads one workspace's leads and token
-    (single-workspace mode); see README.md.
+    The digest scheduler serves every installed workspace: each one's leads (its saved
+    settings) get its digest, sent with its own bot token, claimed once per team and lead.
     """
     from bot.app import make_http_server
+    from bot.slack_digest import start_digest_scheduler
 
     port = args.port if args.port is not None else settings.port
     server = make_http_server(app, port, kindly=kindly)
     log.info("multi-workspace OAuth: install at GET http://0.0.0.0:%d/slack/install", server.server_port)
     log.info("HTTP mode: POST http://0.0.0.0:%d/slack/events", server.server_port)
-    return _serve_until_stopped(app, kindly, server=server)
+    try:
+        scheduler = start_digest_scheduler(
+            settings, app.client, kindly.store.engine, installations=kindly.installation_store
+        )
+    except BaseException:
+        server.server_close()
+        kindly.close()
+        raise
+    return _serve_until_stopped(app, kindly, server=server, scheduler=scheduler)
