@@ -35,6 +35,7 @@ from bot.observability import METRICS_CONTENT_TYPE, Metrics, WebApiObserver, che
 from bot.store import Store
 from bot.suggestions import Suggester
 from bot.watcher import Watcher
+from bot.webclient import KeepAliveWebClient
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def build_client(settings: Settings, metrics: Metrics | None = None) -> WebClien
     longer one are deferred by `bot.delivery`, so no listener thread sleeps for long.
     """
     observer = [WebApiObserver(metrics)] if metrics is not None else []
-    return WebClient(
+    return KeepAliveWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,

@@ -76,6 +76,9 @@ class FakeSlack:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as Slack's API servers (every answer has a length)
+            disable_nagle_algorithm = True  # headers and body go out as two writes; don't hold the second
+
             def do_GET(self) -> None:
                 fake._serve(self)
 

@@ -15,6 +15,7 @@ from bot.agents import is_external
 from bot.app import Kindly, deps
 from bot.listeners._common import publish_home
 from bot.watcher import IncomingMessage, PlannedNudge
+from bot.webclient import keep_alive
 
 log = logging.getLogger("bot.listeners")
 
@@ -69,6 +70,7 @@ def on_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext
         log.error("database error on event %s: %s; no nudge", msg.event_id, type(exc).__name__)
         return
     assert kindly.nudge_sender is not None
+    client = keep_alive(client)  # Bolt's per-request client, over the shared keep-alive connections
     for plan in plans:
         text, nudge_blocks = render(plan)
         kwargs: dict[str, Any] = {"channel": plan.channel_id, "user": plan.target, "text": text}
