@@ -96,6 +96,15 @@ def start(kind: str, fake: FakeSlack, workdir: Path, database_url: str | None) -
     raise SystemExit(f"{kind} did not start:\n{(workdir / f'{kind}.log').read_text()}")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU the process has used so far (Linux /proc), None where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 @dataclass
 class Step:
     label: str
@@ -104,6 +113,7 @@ class Step:
     seconds: float
     latencies: list[float]
     errors: int
+    cpu_ms_per_event: float | None = None  # the app process's CPU over the step, per nudged event
 
     @property
     def throughput(self) -> float:
@@ -224,7 +234,11 @@ def run(args: argparse.Namespace) -> int:
                     driver = Driver(fake, url, "F" if kind == "floor" else "K")
                     driver.closed_loop(20, 4)  # warm-up: imports, pools, first queries
                     steps = [driver.open_loop(rate, args.seconds) for rate in rates]
+                    before = cpu_seconds(proc.pid)
                     steps.append(driver.closed_loop(args.saturation, args.senders))
+                    after = cpu_seconds(proc.pid)
+                    if before is not None and after is not None and steps[-1].nudged:
+                        steps[-1].cpu_ms_per_event = (after - before) * 1000 / steps[-1].nudged
                     results[kind] = steps
                     if kind == "kindly":
                         print(f"(Kindly's /metrics counted {scrape_latency(url)} message events)")
@@ -246,6 +260,9 @@ def run(args: argparse.Namespace) -> int:
         f"{ratio:.0%} of the floor (target >= 80%); p50 {statistics.median(kindly.latencies) * 1000:.1f} ms "
         f"vs {statistics.median(floor.latencies) * 1000:.1f} ms"
     )
+    for kind, step in (("floor", floor), ("Kindly", kindly)):
+        if step.cpu_ms_per_event is not None:
+            print(f"{kind} app process CPU at saturation: {step.cpu_ms_per_event:.2f} ms per event")
     print(f"database: {args.database_url or 'SQLite file'}; load generator, fake Slack and app share this machine")
     return 0
 
