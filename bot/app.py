@@ -28,6 +28,7 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.agents import Workspaces, defaults_from
+from bot.backlog import Backlog
 from bot.config import Settings
 from bot.delivery import Deferred, NudgeSender, ShortRateLimitRetryHandler
 from bot.guard import RefuseMalformed
@@ -71,8 +72,11 @@ class Kindly:
             )
 
     def close(self) -> None:
-        """Deferred nudges still waiting are given up first: their records go while the store is open."""
+        """Deferred nudges still waiting are given up first: their records go while the store is open.
+        Records kept through a database outage get one last try."""
         self.deferred.drain(0.0)
+        if self.watcher.backlog is not None:
+            self.watcher.backlog.stop()
         self.store.close()
 
 
@@ -155,7 +159,9 @@ def build_app(
     directory = Workspaces(lambda team_id: workspaces.load(store.engine, team_id), defaults_from(settings), fetch_group)
     suggester = suggester or Suggester(settings.phrasebank_dir)
     now = clock or (lambda: datetime.now(UTC))
-    watcher = Watcher(settings, store, directory, suggester, clock=now)
+    backlog = Backlog(store, on_dropped=metrics.records_dropped.inc)
+    metrics.records_waiting.set_function(backlog.pending)
+    watcher = Watcher(settings, store, directory, suggester, clock=now, backlog=backlog)
     kindly = Kindly(
         settings, store, directory, suggester, watcher, clock=now, metrics=metrics, installation_store=installations
     )

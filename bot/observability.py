@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
@@ -51,6 +51,13 @@ class Metrics:
             "kindly_handler_latency_seconds", "Time from a request's arrival to Kindly's answer to Slack, by kind",
             ["kind"], buckets=LATENCY_BUCKETS, registry=self.registry,
         )  # fmt: skip
+        self.records_waiting = Gauge(
+            "kindly_records_waiting", "Message records kept in memory while the database is unavailable",
+            registry=self.registry,
+        )  # fmt: skip
+        self.records_dropped = Counter(
+            "kindly_records_dropped", "Message records lost because the outage backlog was full", registry=self.registry
+        )
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

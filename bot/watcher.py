@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from bot import nudges
 from bot.agents import Workspaces
+from bot.backlog import Backlog
 from bot.config import Settings
 from bot.store import MessageRecord, NewNudge, Store, ThreadSummary
 from bot.suggestions import PhraseLike, Rewritten, Suggester
@@ -73,8 +75,10 @@ class Watcher:
         directory: Workspaces,
         suggester: Suggester,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        backlog: Backlog | None = None,
     ) -> None:
         self.settings = settings
+        self.backlog = backlog  # records of messages that came while the database was down
         self.store = store
         self.directory = directory  # one agent directory and channel list per team
         self.suggester = suggester
@@ -99,27 +103,40 @@ class Watcher:
         return self.directory.watches(team_id, channel_id) if team_id else self.directory.defaults.watches(channel_id)
 
     def handle(self, msg: IncomingMessage) -> list[PlannedNudge]:
-        """Score and record the message; return the nudges to send (none for a retried event)."""
+        """Score and record the message; return the nudges to send (none for a retried event).
+
+        With the database unreachable the error still reaches the caller (no nudge), but the
+        message's record, scored without its thread's context, waits in the backlog.
+        """
         if not self.watches(msg.channel_id, msg.team_id):
             return []
         lock = self._thread_lock(msg)  # held in a local: the weak dictionary keeps it while in use
-        with lock, self.store.connection() as db:  # one connection: the reads, then one write
-            return self._handle(msg, db)
+        with lock:
+            try:
+                with self.store.connection() as db:  # one connection: the reads, then one write
+                    planned = self._handle(msg, db)
+            except (OperationalError, InterfaceError):
+                self._keep_for_later(msg)
+                raise
+        if self.backlog is not None:
+            self.backlog.nudge()  # the database answers: records kept during an outage can go now
+        return planned
 
-    def _handle(self, msg: IncomingMessage, db: Connection) -> list[PlannedNudge]:
-        role = self.directory.for_team(msg.team_id).role(msg.user_id, external=msg.external)
-        summary = self.store.thread_summary(msg.team_id, msg.channel_id, msg.root_ts, msg.ts, conn=db)
-        if role == nudges.CUSTOMER:
-            waiting = None
-            if summary.first_unanswered_at is not None:
-                waiting = max((msg.sent_at - summary.first_unanswered_at).total_seconds() / 60, 0.0)
-            context = Context(unanswered=summary.unanswered + 1, minutes_waiting=waiting)
-        else:
-            context = Context(customer_frustration=summary.last_customer_frustration)
-        analysis = analyze(msg.text, context)
-        frustrated = role == nudges.CUSTOMER and analysis.is_frustrated(self.settings.frustration_threshold)
-        curt = role == nudges.AGENT and analysis.is_curt(self.settings.curtness_threshold)
-        record = MessageRecord(
+    def _keep_for_later(self, msg: IncomingMessage) -> None:
+        if self.backlog is None:
+            return
+        try:
+            role = self._role(msg)  # a team first seen during the outage has no settings to go by
+        except SQLAlchemyError:
+            log.error("database unavailable and team %s not yet known: event %s not kept", msg.team_id, msg.event_id)
+            return
+        self.backlog.keep(self._record(msg, role, analyze(msg.text, Context())))
+
+    def _role(self, msg: IncomingMessage) -> str:
+        return self.directory.for_team(msg.team_id).role(msg.user_id, external=msg.external)
+
+    def _record(self, msg: IncomingMessage, role: str, analysis: Analysis) -> MessageRecord:
+        return MessageRecord(
             team_id=msg.team_id,
             event_id=msg.event_id,
             channel_id=msg.channel_id,
@@ -133,10 +150,24 @@ class Watcher:
             compound=analysis.compound,
             cues=analysis.cue_names,
             judgeable=analysis.judgeable,
-            frustrated=frustrated,
-            curt=curt,
+            frustrated=role == nudges.CUSTOMER and analysis.is_frustrated(self.settings.frustration_threshold),
+            curt=role == nudges.AGENT and analysis.is_curt(self.settings.curtness_threshold),
             created_at=msg.sent_at,
         )
+
+    def _handle(self, msg: IncomingMessage, db: Connection) -> list[PlannedNudge]:
+        role = self._role(msg)
+        summary = self.store.thread_summary(msg.team_id, msg.channel_id, msg.root_ts, msg.ts, conn=db)
+        if role == nudges.CUSTOMER:
+            waiting = None
+            if summary.first_unanswered_at is not None:
+                waiting = max((msg.sent_at - summary.first_unanswered_at).total_seconds() / 60, 0.0)
+            context = Context(unanswered=summary.unanswered + 1, minutes_waiting=waiting)
+        else:
+            context = Context(customer_frustration=summary.last_customer_frustration)
+        analysis = analyze(msg.text, context)
+        record = self._record(msg, role, analysis)
+        frustrated, curt = record.frustrated, record.curt
         kind, targets = self._targets(msg, role, summary, frustrated, curt, db)
         phrases: tuple[PhraseLike, ...] = ()
         rewritten = None

@@ -8,7 +8,7 @@ nudge counted against them, and a slash command is still answered.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -99,6 +99,15 @@ def test_a_429_storm_never_blocks_request_handling(running: Running) -> None:
 # the database unavailable for a while, then back ---------------------------------------------
 
 
+def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
 @pytest.fixture
 def outage(backend: str, db_url: str) -> Iterator[tuple[str, object]]:
     """(URL the app uses, switch with down()/up()): a TCP relay on PostgreSQL, a moved file on SQLite."""
@@ -163,9 +172,15 @@ def test_database_unavailable_then_back(
         after = payloads.message(CUSTOMER, ANGRY, channel="CAFTER")
         assert app.sender.event(payloads.envelope(after)).status == 200
         fake_slack.wait_for("chat.postEphemeral", count=4, timeout=10)
+        assert wait_until(lambda: app.kindly.watcher.backlog.pending() == 0)  # type: ignore[union-attr]
         with engine.connect() as conn:
-            channels = {row.channel_id for row in conn.execute(select(messages.c.channel_id))}
-        assert channels == {"CBEFORE", "CAFTER"}  # what was stored before the outage survived it
+            stored = {row.channel_id: row for row in conn.execute(select(messages))}
+        # what was stored before the outage survived it, and the message acknowledged during it was kept
+        # (scored without its thread's context) and written once the database answered again
+        assert set(stored) == {"CBEFORE", "CDURING", "CAFTER"}
+        assert stored["CDURING"].frustrated and stored["CDURING"].role == "customer"
+        assert {c.params["channel"] for c in fake_slack.calls("chat.postEphemeral")} == {"CBEFORE", "CAFTER"}
+        assert "database back: 1 message records written" in all_logs.text
     finally:
         app.kindly.store.engine = engine
         app.stop()
