@@ -63,6 +63,7 @@ def _print(args: argparse.Namespace) -> int:
     from bot.digest.chart import chart_png
     from bot.digest.render import digest_terminal
     from bot.digest.report import build_digest
+    from bot.slack_digest import workspace_settings
 
     try:
         tz = ZoneInfo(args.tz)
@@ -75,7 +76,8 @@ def _print(args: argparse.Namespace) -> int:
         print(f"digest: {exc}", file=sys.stderr)
         return 2
     with engine.connect() as conn:
-        digest = build_digest(conn, team, week, args.tz, watched_channels=settings.channels)
+        channels = workspace_settings(settings, engine, team).channels  # saved in Slack, else KINDLY_CHANNELS
+        digest = build_digest(conn, team, week, args.tz, watched_channels=channels)
     if args.print_text or not args.chart:
         sys.stdout.write(digest_terminal(digest, include_check_ins=not args.no_check_ins))
     if args.chart:
@@ -85,22 +87,28 @@ def _print(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace) -> int:
-    from slack_sdk import WebClient
-
-    from bot.slack_digest import send_due_digests
+    from bot.slack_digest import send_due_digests, send_due_digests_everywhere
+    from bot.webclient import KeepAliveWebClient
 
     try:
         settings = load_settings()
-        if not settings.slack_bot_token:
+        if not settings.slack_bot_token and not settings.oauth_enabled:
             raise ConfigError("SLACK_BOT_TOKEN is required to send digests")
-        if not settings.leads:
-            raise ConfigError("KINDLY_LEADS is empty: nobody to send a digest to")
         engine = _engine(settings)
     except ConfigError as exc:
         print(f"digest send: {exc}", file=sys.stderr)
         return 2
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    results = send_due_digests(settings, client, engine)
+    client = KeepAliveWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    if settings.oauth_enabled:  # every installed workspace, each with its own token and leads
+        from bot.oauth import oauth_settings
+
+        installations = oauth_settings(settings, engine).installation_store
+        results = send_due_digests_everywhere(settings, client, engine, installations)
+    else:
+        results = send_due_digests(settings, client, engine)
+    if not results:
+        print("digest send: no leads: name them in Kindly's Settings in Slack, or in KINDLY_LEADS", file=sys.stderr)
+        return 2
     for r in results:
         print(f"{r.lead_id}\t{r.iso_week or '-'}\t{r.outcome}")
     return 1 if any(r.outcome == "failed" for r in results) else 0

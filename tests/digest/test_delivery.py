@@ -205,3 +205,28 @@ def test_cron_path_sends_through_the_same_code(
     assert main(["digest", "send"]) == 0  # a second cron run finds the claim
     assert capsys.readouterr().out.strip().endswith("already_claimed")
     assert len(fake.calls("chat.postMessage")) == 1
+
+
+def test_cron_path_sends_to_the_leads_saved_in_slack_when_the_environment_names_none(
+    fake: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Leads chosen in Kindly's Settings modal are enough for `digest send`; without any it says what to do."""
+    from bot.__main__ import main
+    from bot.store import Store, workspaces
+    from bot.store.workspaces import WorkspaceSettings
+
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'cron.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-cron")
+    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+    monkeypatch.delenv("KINDLY_LEADS", raising=False)
+    monkeypatch.setenv("KINDLY_DIGEST_TIME", "00:00")
+    assert main(["digest", "send"]) == 2
+    assert "no leads" in capsys.readouterr().err
+    store = Store.open(url)
+    workspaces.save(store.engine, TEAM, WorkspaceSettings(leads=frozenset({LEAD})), updated_by="UADMIN", now=at(5))
+    store.close()
+    assert main(["digest", "send"]) == 0
+    assert capsys.readouterr().out.strip().endswith("sent")
+    assert len(fake.calls("chat.postMessage")) == 1
