@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from kindly_harness import AGENT, AGENT2, CUSTOMER, Running, shown_text, start_app
+from kindly_harness import AGENT, AGENT2, BACKENDS, CUSTOMER, Running, shown_text, start_app
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -16,6 +15,8 @@ from bot.devtools.fake_slack import FakeSlack
 from bot.listeners.shortcuts import COMPOSE
 
 ANGRY = "This is the THIRD time I'm asking. I've been waiting 3 days for my refund and nobody answers!!"
+
+pytestmark = pytest.mark.parametrize("backend", BACKENDS, indirect=True)  # SQLite, and PostgreSQL when configured
 
 
 def kindly(app: Running, text: str, user: str = AGENT) -> dict:
@@ -75,8 +76,8 @@ def test_digest_is_refused_politely_to_non_leads(running: Running) -> None:
     assert "Frustrated" not in shown
 
 
-def test_digest_for_a_lead_shows_this_week_so_far(fake_slack: FakeSlack, tmp_path: Path) -> None:
-    app = start_app(fake_slack, tmp_path / "kindly.db", KINDLY_LEADS="ULEAD1")
+def test_digest_for_a_lead_shows_this_week_so_far(fake_slack: FakeSlack, db_url: str) -> None:
+    app = start_app(fake_slack, db_url, KINDLY_LEADS="ULEAD1")
     try:
         app.sender.event(payloads.envelope(payloads.message(CUSTOMER, ANGRY)))
         app.fake.settle()
@@ -174,8 +175,8 @@ def test_more_not_helpful_and_mute_record_outcomes(running: Running) -> None:
     assert outcome(running, AGENT) == ["muted"]
 
 
-def test_mute_this_thread_stops_nudges_there_but_not_elsewhere(fake_slack: FakeSlack, tmp_path: Path) -> None:
-    app = start_app(fake_slack, tmp_path / "k.db", KINDLY_NUDGE_COOLDOWN_MINUTES="0", KINDLY_AGENTS=AGENT)
+def test_mute_this_thread_stops_nudges_there_but_not_elsewhere(fake_slack: FakeSlack, db_url: str) -> None:
+    app = start_app(fake_slack, db_url, KINDLY_NUDGE_COOLDOWN_MINUTES="0", KINDLY_AGENTS=AGENT)
     try:
         root = payloads.message(CUSTOMER, ANGRY)
         app.sender.event(payloads.envelope(root))
@@ -318,8 +319,8 @@ def test_customers_cannot_use_kindly_to_read_about_customers(running: Running) -
     assert "for agents only" in shown_text(body["view"]["blocks"])
 
 
-def test_slack_connect_outsider_listed_as_agent_still_gets_no_analysis(fake_slack: FakeSlack, tmp_path: Path) -> None:
-    app = start_app(fake_slack, tmp_path / "k.db", KINDLY_AGENTS=f"{AGENT},UEXT1")
+def test_slack_connect_outsider_listed_as_agent_still_gets_no_analysis(fake_slack: FakeSlack, db_url: str) -> None:
+    app = start_app(fake_slack, db_url, KINDLY_AGENTS=f"{AGENT},UEXT1")
     try:
         shortcut = payloads.message_shortcut(blocks.CHECK_TONE_CALLBACK, user="UEXT1", author=CUSTOMER, text=ANGRY)
         shortcut["user"]["team_id"] = "TOTHERORG"
