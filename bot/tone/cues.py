@@ -165,8 +165,10 @@ DISMISSIVE = _phrase(
     "like_i_ i_already i_have_already we_already we_have_already calm_down obviously per_my not_our "
     "not_my works_on works_for works_fine that's_how that's_just_how there's_nothing "
     "nothing_i nothing_we google_it just_google it's_in_the its_in_the did_you_even did_you_not "
-    "clearly_stated can't_help_you cannot_help_you deal_with_it that's_not_possible whatever",
-    r"(?:read the (?:docs|documentation|manual|faq|article)|rtfm|as (?:i|we) (?:said|mentioned|stated|explained|"
+    "clearly_stated can't_help_you cannot_help_you deal_with_it that's_not_possible whatever "
+    "check_the see_the look_at",
+    r"(?:(?:read|check|see|look at) the (?:docs|documentation|manual|faq|article|help center|knowledge base)|rtfm|"
+    r"as (?:i|we) (?:said|mentioned|stated|explained|"
     r"already said)|as (?:already|previously) (?:said|mentioned|stated|explained)|as stated|like i (?:said|told you)|"
     r"(?:i|we) (?:already|have already) (?:told|explained|said)|calm down|obviously|per my (?:last|previous) "
     r"(?:message|email|reply|note)|not (?:our|my) (?:problem|fault|issue|department|job)|works (?:fine )?(?:on|for) "

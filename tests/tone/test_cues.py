@@ -46,6 +46,8 @@ def test_waiting_names_the_duration(text: str, duration: str) -> None:
         ("this is unacceptable", "harsh_words"),
         ("wtf is going on", "profanity"),
         ("Read the docs.", "dismissive_phrase"),
+        ("Check the FAQ.", "dismissive_phrase"),
+        ("See the knowledge base.", "dismissive_phrase"),
         ("As I said, restart it.", "dismissive_phrase"),
         ("Please calm down.", "dismissive_phrase"),
         ("Obviously the setting is off.", "dismissive_phrase"),
