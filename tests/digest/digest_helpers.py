@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert
 
-from bot.devtools.fake_slack import Call, FakeSlack
 from bot.digest.figures import WeekFigures
 from bot.digest.metrics import week_figures
 from bot.digest.week import week_window
@@ -112,26 +110,3 @@ class StoreBuilder:
 def at(day: int, hour: int = 9, minute: int = 0) -> datetime:
     """A UTC instant in W47: day 0 is Monday 2026-11-16."""
     return W47 + timedelta(days=day, hours=hour, minutes=minute)
-
-
-class UploadSafeFakeSlack(FakeSlack):
-    """FakeSlack that records the raw chart upload of files_upload_v2.
-
-    Stopgap: at the time of writing, bot/devtools/fake_slack.py form-decodes the upload body
-    (urllib sends raw bytes as x-www-form-urlencoded) and crashes on PNG bytes. Once it checks
-    the /upload/ path first, this subclass can go and the tests use FakeSlack directly.
-    """
-
-    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
-        if not handler.path.startswith("/upload/"):
-            super()._serve(handler)
-            return
-        length = int(handler.headers.get("Content-Length") or 0)
-        size = len(handler.rfile.read(length)) if length else 0
-        with self._cond:
-            self._calls.append(Call(method="upload", path=handler.path, params={"_bytes": size}, token=None))
-            self._cond.notify_all()
-        handler.send_response(200)
-        handler.send_header("Content-Length", "2")
-        handler.end_headers()
-        handler.wfile.write(b"OK")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from digest_helpers import StoreBuilder, UploadSafeFakeSlack, at, make_test_engine
+from digest_helpers import StoreBuilder, at, make_test_engine
 from slack_sdk import WebClient
 from sqlalchemy import Engine, select
 
@@ -25,7 +25,7 @@ MONDAY_0930_PARIS = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
-    with UploadSafeFakeSlack(team_id=TEAM, users={LEAD: {"name": "Lea Lead", "tz": "Europe/Paris"}}) as server:
+    with FakeSlack(team_id=TEAM, users={LEAD: {"name": "Lea Lead", "tz": "Europe/Paris"}}) as server:
         yield server
 
 
@@ -148,7 +148,7 @@ def test_a_failed_chart_upload_still_counts_as_sent(fake: FakeSlack, engine: Eng
 
 
 def test_unknown_time_zone_falls_back_to_utc(engine: Engine) -> None:
-    with UploadSafeFakeSlack(team_id=TEAM, users={LEAD: {"tz": None}}) as server:
+    with FakeSlack(team_id=TEAM, users={LEAD: {"tz": None}}) as server:
         # 08:30 UTC Monday: due in UTC, though it would not be yet in New York.
         results = send_due_digests(settings(), client_for(server), engine, now=MONDAY_0930_PARIS)
     assert [(r.iso_week, r.outcome) for r in results] == [("2026-W47", "sent")]
