@@ -36,6 +36,7 @@ from bot.digest.schedule import DigestSchedule
 from bot.digest.week import iso_week_of
 from bot.store import workspaces
 from bot.store.workspaces import WorkspaceSettings
+from bot.webclient import keep_alive
 
 log = logging.getLogger(__name__)
 
@@ -179,14 +180,7 @@ def team_client(
     bot = installations.find_bot(enterprise_id=enterprise_id, team_id=team_id)
     if bot is None or not bot.bot_token:
         return None
-    return WebClient(
-        token=bot.bot_token,
-        base_url=base.base_url,
-        timeout=base.timeout,
-        proxy=base.proxy,
-        headers=dict(base.headers),
-        retry_handlers=list(base.retry_handlers),
-    )
+    return keep_alive(base, token=bot.bot_token)
 
 
 def installed_teams(installations: InstallationStore) -> list[tuple[str | None, str]]:

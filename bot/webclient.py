@@ -84,17 +84,18 @@ class KeepAliveWebClient(WebClient):
         return {"status": resp.status, "headers": headers, "body": resp.data.decode(charset)}
 
 
-def keep_alive(client: WebClient) -> WebClient:
-    """`client`'s token, URL, timeout and retry handlers, over the shared keep-alive pools."""
-    if isinstance(client, KeepAliveWebClient):
+def keep_alive(client: WebClient, token: str | None = None) -> WebClient:
+    """`client`'s URL, timeout and retry handlers, and its token unless `token` is given, over
+    the shared keep-alive pools."""
+    if isinstance(client, KeepAliveWebClient) and token is None:
         return client
     return KeepAliveWebClient(
-        token=client.token,
+        token=token or client.token,
         base_url=client.base_url,
         timeout=client.timeout,
         ssl=client.ssl,
         proxy=client.proxy,
-        headers=client.headers,
+        headers=dict(client.headers),
         team_id=client.default_params.get("team_id"),
         logger=client.logger,
         retry_handlers=list(client.retry_handlers),
