@@ -87,15 +87,15 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 def test_in_memory_database_is_shared_between_threads() -> None:
     store = Store.open("sqlite://")
     seen: list[bool] = []
-    thread = threading.Thread(target=lambda: seen.append(store.record_message(record("E1", "U1", "customer", 0))))
+    thread = threading.Thread(target=lambda: seen.append(store.record(record("E1", "U1", "customer", 0)) is not None))
     thread.start()
     thread.join()
-    assert seen == [True] and store.record_message(record("E1", "U1", "customer", 0)) is False
+    assert seen == [True] and store.record(record("E1", "U1", "customer", 0)) is None
 
 
 def test_same_event_id_is_recorded_once(store: Store) -> None:
-    assert store.record_message(record("Ev1", "UC", "customer", 0)) is True
-    assert store.record_message(record("Ev1", "UC", "customer", 0)) is False
+    assert store.record(record("Ev1", "UC", "customer", 0)) == []  # stored, no nudges asked for
+    assert store.record(record("Ev1", "UC", "customer", 0)) is None  # a retry: nothing written
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(messages)).scalar() == 1
 
@@ -105,7 +105,7 @@ def test_concurrent_inserts_of_one_event_let_exactly_one_through(store: Store) -
     lock = threading.Lock()
 
     def insert() -> None:
-        ok = store.record_message(record("EvRace", "UC", "customer", 0))
+        ok = store.record(record("EvRace", "UC", "customer", 0)) is not None
         with lock:
             results.append(ok)
 
@@ -118,11 +118,11 @@ def test_concurrent_inserts_of_one_event_let_exactly_one_through(store: Store) -
 
 
 def test_thread_summary_tracks_agents_and_unanswered_customers(store: Store) -> None:
-    store.record_message(record("E1", "UC", "customer", 0, frustration=0.2))
-    store.record_message(record("E2", "UA", "agent", 5))
-    store.record_message(record("E3", "UC", "customer", 10, frustration=0.5))
-    store.record_message(record("E4", "UC", "customer", 20, frustration=0.9))
-    store.record_message(record("E5", "UB", "agent", 1, thread="999.0"))  # another thread
+    store.record(record("E1", "UC", "customer", 0, frustration=0.2))
+    store.record(record("E2", "UA", "agent", 5))
+    store.record(record("E3", "UC", "customer", 10, frustration=0.5))
+    store.record(record("E4", "UC", "customer", 20, frustration=0.9))
+    store.record(record("E5", "UB", "agent", 1, thread="999.0"))  # another thread
     summary = store.thread_summary("T1", "C1", "100.0", before_ts="999999.0")
     assert summary.agents == ("UA",)
     assert summary.unanswered == 2
@@ -132,10 +132,10 @@ def test_thread_summary_tracks_agents_and_unanswered_customers(store: Store) -> 
 
 
 def test_recent_channel_agents_most_recent_first(store: Store) -> None:
-    store.record_message(record("E1", "UA", "agent", 0))
-    store.record_message(record("E2", "UB", "agent", 10))
-    store.record_message(record("E3", "UC", "customer", 20))
-    store.record_message(record("E4", "UD", "agent", 5, channel="C2"))
+    store.record(record("E1", "UA", "agent", 0))
+    store.record(record("E2", "UB", "agent", 10))
+    store.record(record("E3", "UC", "customer", 20))
+    store.record(record("E4", "UD", "agent", 5, channel="C2"))
     assert store.recent_channel_agents("T1", "C1", 5) == ["UB", "UA"]
     assert store.recent_channel_agents("T1", "C1", 1) == ["UB"]
 

@@ -222,10 +222,6 @@ class Store:
 
     # messages -------------------------------------------------------------------------------
 
-    def record_message(self, rec: MessageRecord) -> bool:
-        """Insert one scored message. False means this event_id was already handled (a retry)."""
-        return self.record(rec) is not None
-
     def record(
         self, rec: MessageRecord, new_nudges: Sequence[NewNudge] = (), *, conn: Connection | None = None
     ) -> list[int] | None:
